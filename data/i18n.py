@@ -70,3 +70,11 @@ def _(msgid: str, /, **values: object) -> str:
     """
     text = catalogue(_language).get(msgid, msgid) if _language != "en" else msgid
     return text.format(**values) if values else text
+
+
+def N_(msgid: str, /) -> str:
+    """Mark ``msgid`` for the catalogue without translating it yet.
+
+    For messages kept as ids and translated when shown (notifications).
+    """
+    return msgid

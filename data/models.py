@@ -339,11 +339,13 @@ class Organisation(Record):
     stage: Stage = Stage.SURVEY
     stage_history: list[StageChange] = field(default_factory=list)
     consultant_id: int | None = None
+    domains: list[str] = field(default_factory=list)
 
     _instants = ("created_at",)
 
     def __post_init__(self) -> None:
         self.stage = Stage(self.stage)
+        self.domains = list(self.domains)
         self.products = [
             p if isinstance(p, Product) else Product.from_dict(p)
             for p in self.products
@@ -470,13 +472,28 @@ class Interaction(Record):
 
 @dataclass
 class Notification(Record):
-    """Something a person should see: an answer, a status change, a new item."""
+    """Something a person should see: an answer, a status change, a new item.
+
+    The message is kept as its English id and values, and translated when
+    shown, so each reader sees it in their own language.
+    """
 
     id: int
     user_id: int
     protocol: int
-    text: str
+    message: str
     at: datetime
+    values: dict[str, Any] = field(default_factory=dict)
     read: bool = False
 
     _instants = ("at",)
+
+    def __post_init__(self) -> None:
+        self.values = dict(self.values)
+
+    @property
+    def text(self) -> str:
+        values = dict(self.values)
+        if "status" in values:
+            values["status"] = Status(values["status"]).label
+        return _(self.message, **values)

@@ -1,0 +1,339 @@
+"""Reading and writing the helpdesk's records in the data directory.
+
+The repository knows files and records, not rules: the ``Helpdesk`` decides
+who may do what and calls this to keep the result. See the package
+docstring for the layout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query
+from tinydb.table import Document
+
+from data.models import (
+    Attachment,
+    Interaction,
+    LoginAttempts,
+    Notification,
+    Organisation,
+    User,
+)
+from data.text import fold
+from data.tinystore.files import Files, fsync_folder
+
+SHARD_SIZE = 500
+
+_COUNTERS = "meta.json"
+_USERS = "users.json"
+_ORGANISATIONS = "organisations.json"
+_OPEN_INDEX = "index/open.json"
+
+
+def shard_of(protocol: int) -> str:
+    return f"interactions/{protocol // SHARD_SIZE:05d}.json"
+
+
+def org_index_of(organisation_id: int) -> str:
+    return f"index/org-{organisation_id}.json"
+
+
+def notifications_of(user_id: int) -> str:
+    return f"notifications/user-{user_id}.json"
+
+
+def summary_of(interaction: Interaction) -> dict[str, Any]:
+    """The row that lists, boxes and the queue show for an interaction."""
+    data = interaction.to_dict()
+    for heavy in ("description", "timeline", "attachments"):
+        del data[heavy]
+    data["attachment_count"] = len(interaction.attachments)
+    data["pauses"] = [
+        [start.isoformat(), end.isoformat() if end else None]
+        for start, end in interaction.pauses()
+    ]
+    return data
+
+
+class TinyRepository:
+    """The records of one data directory, kept in TinyDB files.
+
+    Args:
+        root: the data directory; created if missing.
+        cache_limit: bytes of parsed JSON a process keeps in memory.
+    """
+
+    def __init__(self, root: Path, *, cache_limit: int = 96 * 1024 * 1024) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "datafiles").mkdir(exist_ok=True)
+        self.files = Files(self.root, cache_limit)
+        self.files.on_begin(self._recover)
+
+    # -- transactions and recovery ------------------------------------------
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the write lock for a whole read-modify-write."""
+        return self.files.transaction()
+
+    def _recover(self) -> None:
+        journal = self.files.table(_COUNTERS, "journal")
+        pending = [doc["protocol"] for doc in journal.all()]
+        if not pending:
+            return
+        self.files.remove_leftovers()
+        for protocol in pending:
+            self._reindex(protocol)
+        journal.truncate()
+
+    def _reindex(self, protocol: int) -> None:
+        """Make the summary rows of ``protocol`` match its shard again."""
+        interaction = self.get_interaction(protocol)
+        if interaction is None:
+            # Killed before the shard was written: nothing was acknowledged
+            # and no row was written, since rows are written after the shard.
+            return
+        self._write_rows(interaction)
+
+    # -- counters and settings ------------------------------------------------
+
+    def next_id(self, name: str, start: int = 1) -> int:
+        """Allocate the next number of the sequence ``name``; never reused."""
+        counters = self.files.table(_COUNTERS, "counters")
+        with self.transaction():
+            current = counters.get(doc_id=1) or {}
+            value = max(current.get(name, start), start)
+            counters.upsert(Document({**current, name: value + 1}, doc_id=1))
+        return value
+
+    def peek_id(self, name: str, start: int = 1) -> int:
+        """The number ``next_id`` would hand out now, without taking it."""
+        current = self.files.table(_COUNTERS, "counters").get(doc_id=1) or {}
+        return max(current.get(name, start), start)
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        document = self.files.table(_COUNTERS, "settings").get(Query().key == key)
+        return default if document is None else document["value"]
+
+    def put_setting(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self.files.table(_COUNTERS, "settings").upsert(
+                {"key": key, "value": value}, Query().key == key
+            )
+
+    # -- people ------------------------------------------------------------
+
+    def get_user(self, user_id: int) -> User | None:
+        document = self.files.table(_USERS, "users").get(doc_id=user_id)
+        return None if document is None else User.from_dict(dict(document))
+
+    def user_by_email(self, email: str) -> User | None:
+        found = self.files.table(_USERS, "users").get(Query().email == email)
+        return None if found is None else User.from_dict(dict(found))
+
+    def users(self) -> list[User]:
+        return [User.from_dict(dict(doc)) for doc in self.files.table(_USERS, "users")]
+
+    def put_user(self, user: User) -> None:
+        with self.transaction():
+            self.files.table(_USERS, "users").upsert(
+                Document(user.to_dict(), doc_id=user.id)
+            )
+
+    def attempts(self, email: str) -> LoginAttempts:
+        found = self.files.table(_USERS, "login_attempts").get(Query().email == email)
+        return LoginAttempts(email) if found is None else LoginAttempts.from_dict(found)
+
+    def put_attempts(self, attempts: LoginAttempts) -> None:
+        with self.transaction():
+            self.files.table(_USERS, "login_attempts").upsert(
+                attempts.to_dict(), Query().email == attempts.email
+            )
+
+    def put_session(self, token_hash: str, user_id: int, created_at: datetime) -> None:
+        with self.transaction():
+            self.files.table(_USERS, "sessions").insert(
+                {
+                    "token": token_hash,
+                    "user_id": user_id,
+                    "created_at": created_at.isoformat(),
+                }
+            )
+
+    def session_user(self, token_hash: str) -> int | None:
+        found = self.files.table(_USERS, "sessions").get(Query().token == token_hash)
+        return None if found is None else found["user_id"]
+
+    def delete_sessions(self, *, user_id: int | None = None, token_hash: str = "") -> None:
+        sessions = self.files.table(_USERS, "sessions")
+        with self.transaction():
+            if user_id is not None:
+                sessions.remove(Query().user_id == user_id)
+            if token_hash:
+                sessions.remove(Query().token == token_hash)
+
+    # -- organisations -------------------------------------------------------
+
+    def get_organisation(self, organisation_id: int) -> Organisation | None:
+        document = self.files.table(_ORGANISATIONS, "organisations").get(
+            doc_id=organisation_id
+        )
+        return None if document is None else Organisation.from_dict(dict(document))
+
+    def organisations(self) -> list[Organisation]:
+        table = self.files.table(_ORGANISATIONS, "organisations")
+        return [Organisation.from_dict(dict(doc)) for doc in table]
+
+    def put_organisation(self, organisation: Organisation) -> None:
+        with self.transaction():
+            self.files.table(_ORGANISATIONS, "organisations").upsert(
+                Document(organisation.to_dict(), doc_id=organisation.id)
+            )
+
+    # -- interactions --------------------------------------------------------
+
+    def get_interaction(self, protocol: int) -> Interaction | None:
+        document = self.files.table(shard_of(protocol)).get(doc_id=protocol)
+        if document is None:
+            return None
+        return Interaction.from_dict(dict(document))
+
+    def put_interaction(self, interaction: Interaction) -> None:
+        """Keep ``interaction`` and its summary rows, as one journalled change."""
+        journal = self.files.table(_COUNTERS, "journal")
+        with self.transaction():
+            journal.insert({"protocol": interaction.protocol})
+            record = interaction.to_dict()
+            record["search"] = fold(f"{interaction.subject}\n{interaction.description}")
+            self.files.table(shard_of(interaction.protocol)).upsert(
+                Document(record, doc_id=interaction.protocol)
+            )
+            self._write_rows(interaction)
+            journal.truncate()
+
+    def _write_rows(self, interaction: Interaction) -> None:
+        row = Document(summary_of(interaction), doc_id=interaction.protocol)
+        self.files.table(org_index_of(interaction.organisation_id)).upsert(row)
+        queue = self.files.table(_OPEN_INDEX)
+        if interaction.status.is_open:
+            queue.upsert(row)
+        elif queue.contains(doc_id=interaction.protocol):
+            queue.remove(doc_ids=[interaction.protocol])
+
+    def rows(
+        self, *, organisation_id: int | None = None, open_only: bool = False
+    ) -> list[dict[str, Any]]:
+        """Summary rows: one organisation's, every open one, or all.
+
+        The rows are the parse cache's own dictionaries: read them, never
+        change them.
+        """
+        if open_only and organisation_id is None:
+            return self._raw_rows(_OPEN_INDEX)
+        if organisation_id is not None:
+            rows = self._raw_rows(org_index_of(organisation_id))
+        else:
+            rows = [
+                row
+                for path in sorted((self.root / "index").glob("org-*.json"))
+                for row in self._raw_rows(f"index/{path.name}")
+            ]
+        if open_only:
+            rows = [row for row in rows if row["status"] not in ("concluded", "cancelled")]
+        return rows
+
+    def _raw_rows(self, relative: str) -> list[dict[str, Any]]:
+        data = self.files.read(relative) or {}
+        return list(data.get("_default", {}).values())
+
+    def matching(self, protocols: Iterable[int], folded_text: str) -> set[int]:
+        """Which of ``protocols`` have ``folded_text`` in subject or description.
+
+        Reads only the shards those protocols live in.
+        """
+        by_shard: dict[str, list[int]] = {}
+        for protocol in protocols:
+            by_shard.setdefault(shard_of(protocol), []).append(protocol)
+        found: set[int] = set()
+        for shard, members in by_shard.items():
+            documents = (self.files.read(shard) or {}).get("_default", {})
+            for protocol in members:
+                document = documents.get(str(protocol))
+                if document is not None and folded_text in document["search"]:
+                    found.add(protocol)
+        return found
+
+    def all_interactions(self) -> Iterator[Interaction]:
+        """Every interaction, in protocol order (exports, reports, checks)."""
+        folder = self.root / "interactions"
+        for path in sorted(folder.glob("*.json")):
+            documents = (self.files.read(f"interactions/{path.name}") or {}).get(
+                "_default", {}
+            )
+            for key in sorted(documents, key=int):
+                yield Interaction.from_dict(dict(documents[key]))
+
+    # -- notifications ---------------------------------------------------------
+
+    def add_notification(self, notification: Notification) -> None:
+        with self.transaction():
+            self.files.table(notifications_of(notification.user_id)).upsert(
+                Document(notification.to_dict(), doc_id=notification.id)
+            )
+
+    def notifications(self, user_id: int) -> list[Notification]:
+        table = self.files.table(notifications_of(user_id))
+        return [Notification.from_dict(dict(doc)) for doc in table]
+
+    def mark_read(self, user_id: int, ids: Iterable[int]) -> None:
+        table = self.files.table(notifications_of(user_id))
+        with self.transaction():
+            table.update({"read": True}, doc_ids=list(ids))
+
+    # -- attachments -----------------------------------------------------------
+
+    def save_attachment(
+        self, source: Path, *, name: str, added_by: int, at: datetime
+    ) -> Attachment:
+        """Copy ``source`` under a generated name and describe it.
+
+        The user's file name is recorded, never used on disk.
+        """
+        attachment_id = uuid.uuid4().hex
+        target = self.attachment_path(attachment_id)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(f".{attachment_id}.tmp")
+        digest = hashlib.sha256()
+        size = 0
+        with open(source, "rb") as reader, open(temp, "wb") as writer:
+            while chunk := reader.read(1024 * 1024):
+                digest.update(chunk)
+                writer.write(chunk)
+                size += len(chunk)
+            writer.flush()
+            os.fsync(writer.fileno())
+        os.replace(temp, target)
+        fsync_folder(target.parent)
+        return Attachment(
+            id=attachment_id,
+            name=name,
+            size=size,
+            sha256=digest.hexdigest(),
+            added_at=at,
+            added_by=added_by,
+        )
+
+    def attachment_path(self, attachment_id: str) -> Path:
+        return self.root / "datafiles" / attachment_id[:2] / attachment_id
+
+    def copy_attachment(self, attachment: Attachment, target: Path) -> None:
+        shutil.copyfile(self.attachment_path(attachment.id), target)
