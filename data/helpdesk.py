@@ -922,7 +922,7 @@ class Helpdesk:
         deadline clock. Either counts as the first response.
         """
         self._require_staff(actor)
-        text = validation.check_description(text, field="text", label=_("Answer"))
+        text = _required_text(text, field="text", label=_("Answer"))
 
         def change(interaction: Interaction, now: datetime) -> None:
             self._walk(interaction, Action.ASK if ask else Action.ANSWER, actor, now)
@@ -952,7 +952,7 @@ class Helpdesk:
         attachments: list[Path] | None = None,
     ) -> Interaction:
         """The customer answers the support team's question; handling resumes."""
-        text = validation.check_description(text, field="text", label=_("Information"))
+        text = _required_text(text, field="text", label=_("Information"))
         for source in attachments or []:
             self._check_attachment(Path(source))
 
@@ -1031,7 +1031,7 @@ class Helpdesk:
     def add_note(self, actor: User, protocol: int, text: str) -> Interaction:
         """An internal note: the support team reads it, customers never do."""
         self._require_staff(actor)
-        text = validation.check_description(text, field="text", label=_("Note"))
+        text = _required_text(text, field="text", label=_("Note"))
 
         def change(interaction: Interaction, now: datetime) -> None:
             interaction.timeline.append(
@@ -1051,7 +1051,7 @@ class Helpdesk:
     ) -> Interaction:
         """Send the interaction to another agent or team with a dispatch note."""
         self._require_staff(actor)
-        note = validation.check_description(note, field="note", label=_("Dispatch note"))
+        note = _required_text(note, field="note", label=_("Dispatch note"))
         team = team.strip()
         if to_user is None and not team:
             raise ValidationError(
@@ -1184,6 +1184,15 @@ class Helpdesk:
     def mark_read(self, actor: User, ids: list[int]) -> None:
         mine = {n.id for n in self.repository.notifications(actor.id)}
         self.repository.mark_read(actor.id, [i for i in ids if i in mine])
+
+
+def _required_text(value: str, *, field: str, label: str) -> str:
+    return validation.check_length(
+        validation.require(value, field=field, label=label),
+        field=field,
+        label=label,
+        maximum=validation.TEXT_MAX,
+    )
 
 
 def check_update_date(wished: date | None, today: date) -> None:

@@ -220,6 +220,45 @@ class TinyRepository:
             self._write_rows(interaction)
             journal.truncate()
 
+    def bulk_load(self, interactions: Iterable[Interaction]) -> int:
+        """Keep many new interactions at once, writing each file once.
+
+        For demo data, imports and benchmarks: a shard or index file is
+        rewritten once per call instead of once per interaction. The
+        protocol counter moves past the highest protocol loaded.
+
+        Returns:
+            How many interactions were kept.
+        """
+        shards: dict[str, dict[str, Any]] = {}
+        org_rows: dict[str, dict[str, Any]] = {}
+        open_rows: dict[str, Any] = {}
+        highest = 0
+        for interaction in interactions:
+            record = interaction.to_dict()
+            record["search"] = fold(f"{interaction.subject}\n{interaction.description}")
+            key = str(interaction.protocol)
+            shards.setdefault(shard_of(interaction.protocol), {})[key] = record
+            row = summary_of(interaction)
+            org_rows.setdefault(org_index_of(interaction.organisation_id), {})[key] = row
+            if interaction.status.is_open:
+                open_rows[key] = row
+            highest = max(highest, interaction.protocol)
+        with self.transaction():
+            for relative, documents in (
+                *shards.items(),
+                *org_rows.items(),
+                (_OPEN_INDEX, open_rows),
+            ):
+                current = self.files.read(relative) or {}
+                merged = {**current.get("_default", {}), **documents}
+                self.files.write(self.root / relative, {**current, "_default": merged})
+            if highest >= self.peek_id("protocol"):
+                counters = self.files.table(_COUNTERS, "counters")
+                current = counters.get(doc_id=1) or {}
+                counters.upsert(Document({**current, "protocol": highest + 1}, doc_id=1))
+        return sum(len(documents) for documents in shards.values())
+
     def _write_rows(self, interaction: Interaction) -> None:
         row = Document(summary_of(interaction), doc_id=interaction.protocol)
         self.files.table(org_index_of(interaction.organisation_id)).upsert(row)
