@@ -113,7 +113,7 @@ class Helpdesk:
             self.config.holiday_country, self.config.holiday_subdivision
         )
 
-    # -- helpers ----------------------------------------------------------------
+    # -- helpers --------------------------------------------------------------
 
     def _now(self) -> datetime:
         return self.clock().astimezone(SAO_PAULO)
@@ -149,7 +149,7 @@ class Helpdesk:
             )
         return organisation
 
-    # -- people -------------------------------------------------------------------
+    # -- people ---------------------------------------------------------------
 
     def register(
         self,
@@ -308,7 +308,9 @@ class Helpdesk:
         self._require_staff(actor)
         return [user.public() for user in self.repository.users()]
 
-    def _change_user(self, actor: User, user_id: int, change: Callable[[User], None]) -> User:
+    def _change_user(
+        self, actor: User, user_id: int, change: Callable[[User], None]
+    ) -> User:
         self._require_admin(actor)
         with self.repository.transaction():
             user = self._user(user_id)
@@ -367,7 +369,7 @@ class Helpdesk:
         log.info("user %s deactivated by %s", user_id, actor.id)
         return user
 
-    # -- organisations -------------------------------------------------------------
+    # -- organisations --------------------------------------------------------
 
     def create_organisation(
         self,
@@ -485,12 +487,11 @@ class Helpdesk:
         log.info("organisation %s moved to %s by %s", organisation_id, stage, actor.id)
         return organisation
 
-    # -- interactions: reading -------------------------------------------------------
+    # -- interactions: reading ------------------------------------------------
 
     def _visible(self, actor: User, interaction: Interaction) -> bool:
         return (
-            actor.role.is_staff
-            or interaction.organisation_id == actor.organisation_id
+            actor.role.is_staff or interaction.organisation_id == actor.organisation_id
         )
 
     def _load(self, actor: User, protocol: int) -> Interaction:
@@ -498,7 +499,12 @@ class Helpdesk:
         if interaction is None or not self._visible(actor, interaction):
             # The same words for "absent" and "not yours": a customer learns
             # nothing about other organisations' protocols.
-            raise NotFound(_("There is no interaction with protocol {protocol}.", protocol=protocol))
+            raise NotFound(
+                _(
+                    "There is no interaction with protocol {protocol}.",
+                    protocol=protocol,
+                )
+            )
         return interaction
 
     @staticmethod
@@ -516,7 +522,10 @@ class Helpdesk:
 
     def _row_deadline(self, row: dict[str, Any], now: datetime) -> Deadline:
         pauses = [
-            (datetime.fromisoformat(start), datetime.fromisoformat(end) if end else None)
+            (
+                datetime.fromisoformat(start),
+                datetime.fromisoformat(end) if end else None,
+            )
             for start, end in row["pauses"]
         ]
         severity = Severity(row["severity"]) if row["severity"] else None
@@ -565,12 +574,15 @@ class Helpdesk:
         if query.box is Box.QUEUE:
             rows = repo.rows(open_only=True, organisation_id=query.organisation_id)
             return [r for r in rows if r["direction"] == Direction.TO_VENDOR]
-        rows = repo.rows(organisation_id=query.organisation_id, open_only=query.open_only)
+        rows = repo.rows(
+            organisation_id=query.organisation_id, open_only=query.open_only
+        )
         if query.box is Box.SENT:
             return [
                 r
                 for r in rows
-                if r["direction"] == Direction.TO_CUSTOMER and r["author_id"] == actor.id
+                if r["direction"] == Direction.TO_CUSTOMER
+                and r["author_id"] == actor.id
             ]
         return [r for r in rows if r["direction"] == Direction.TO_VENDOR]
 
@@ -634,7 +646,7 @@ class Helpdesk:
                 soon[key] = soon.get(key, 0) + 1
         return QueueCounts(late, soon)
 
-    # -- interactions: creating --------------------------------------------------------
+    # -- interactions: creating -----------------------------------------------
 
     def _check_draft(self, actor: User, draft: Draft) -> tuple[User, int, Direction]:
         """Validate a draft; return its author, organisation and direction."""
@@ -676,7 +688,7 @@ class Helpdesk:
                 )
         elif draft.severity is not None or draft.on_site:
             raise ValidationError(
-                _("Severity and on-site attendance apply to Support interactions only."),
+                _("Severity and on-site attendance apply to Support interactions."),
                 field="severity",
             )
         if category is Category.PDC and not organisation.pdc:
@@ -794,7 +806,9 @@ class Helpdesk:
         )
         return self._for_reader(actor, interaction)
 
-    def _attach(self, interaction: Interaction, source: Path, actor: User, now: datetime) -> None:
+    def _attach(
+        self, interaction: Interaction, source: Path, actor: User, now: datetime
+    ) -> None:
         attachment = self.repository.save_attachment(
             source, name=source.name, added_by=actor.id, at=now
         )
@@ -821,7 +835,7 @@ class Helpdesk:
             )
         )
 
-    # -- interactions: the workflow ------------------------------------------------------
+    # -- interactions: the workflow -------------------------------------------
 
     def _act(
         self,
@@ -837,7 +851,9 @@ class Helpdesk:
             self.repository.put_interaction(interaction)
         return self._for_reader(actor, interaction)
 
-    def _walk(self, interaction: Interaction, action: Action, actor: User, now: datetime) -> None:
+    def _walk(
+        self, interaction: Interaction, action: Action, actor: User, now: datetime
+    ) -> None:
         for status in path(interaction.status, action):
             interaction.timeline.append(
                 Event(
@@ -876,7 +892,9 @@ class Helpdesk:
                 interaction.assignee_id = actor.id
             for user_id in self._customer_side(interaction):
                 self._notify(
-                    user_id, protocol, N_("Interaction {protocol} is now {status}."),
+                    user_id,
+                    protocol,
+                    N_("Interaction {protocol} is now {status}."),
                     status=interaction.status.value,
                 )
 
@@ -910,12 +928,16 @@ class Helpdesk:
             )
             if assignee_id != actor.id:
                 self._notify(
-                    assignee_id, protocol, N_("Interaction {protocol} was assigned to you.")
+                    assignee_id,
+                    protocol,
+                    N_("Interaction {protocol} was assigned to you."),
                 )
 
         return self._act(actor, protocol, change)
 
-    def answer(self, actor: User, protocol: int, text: str, *, ask: bool = False) -> Interaction:
+    def answer(
+        self, actor: User, protocol: int, text: str, *, ask: bool = False
+    ) -> Interaction:
         """Staff answer (Respondida) or ask the customer for information.
 
         Asking leaves the interaction in Aguardando cliente, which pauses the
@@ -941,7 +963,12 @@ class Helpdesk:
                 self._notify(user_id, protocol, message)
 
         result = self._act(actor, protocol, change)
-        log.info("interaction %s %s by %s", protocol, "asked" if ask else "answered", actor.id)
+        log.info(
+            "interaction %s %s by %s",
+            protocol,
+            "asked" if ask else "answered",
+            actor.id,
+        )
         return result
 
     def add_info(
@@ -958,12 +985,16 @@ class Helpdesk:
 
         def change(interaction: Interaction, now: datetime) -> None:
             if actor.role.is_staff:
-                raise PermissionDenied(_("Only the customer can add the information asked."))
+                raise PermissionDenied(
+                    _("Only the customer can add the information asked.")
+                )
             self._require_author(
                 actor, interaction, _("Only the author can add information to it.")
             )
             self._walk(interaction, Action.ADD_INFO, actor, now)
-            interaction.timeline.append(Event(EventKind.INFO_ADDED, now, actor.id, text=text))
+            interaction.timeline.append(
+                Event(EventKind.INFO_ADDED, now, actor.id, text=text)
+            )
             for source in attachments or []:
                 self._attach(interaction, Path(source), actor, now)
             if interaction.assignee_id is not None:
@@ -980,7 +1011,9 @@ class Helpdesk:
 
         def change(interaction: Interaction, now: datetime) -> None:
             self._require_author(
-                actor, interaction, _("Only the author can accept or reject the handling.")
+                actor,
+                interaction,
+                _("Only the author can accept or reject the handling."),
             )
             self._walk(interaction, Action.ACCEPT, actor, now)
             interaction.timeline.append(Event(EventKind.ACCEPTED, now, actor.id))
@@ -993,7 +1026,9 @@ class Helpdesk:
 
         def change(interaction: Interaction, now: datetime) -> None:
             self._require_author(
-                actor, interaction, _("Only the author can accept or reject the handling.")
+                actor,
+                interaction,
+                _("Only the author can accept or reject the handling."),
             )
             self._walk(interaction, Action.REJECT, actor, now)
             interaction.rejection_count += 1
@@ -1062,7 +1097,7 @@ class Helpdesk:
             target = self._user(to_user)
             if not target.role.is_staff or not target.active:
                 raise ValidationError(
-                    _("Interactions are forwarded to active members of the support team."),
+                    _("Only active members of the support team receive forwards."),
                     field="to",
                 )
 
@@ -1089,7 +1124,9 @@ class Helpdesk:
             if target is not None:
                 interaction.assignee_id = target.id
                 self._notify(
-                    target.id, protocol, N_("Interaction {protocol} was forwarded to you.")
+                    target.id,
+                    protocol,
+                    N_("Interaction {protocol} was forwarded to you."),
                 )
             if team:
                 interaction.team = team
@@ -1132,8 +1169,11 @@ class Helpdesk:
             self.repository.copy_attachment(attachment, target)
         except OSError as error:
             raise ValidationError(
-                _("The file could not be saved in {path}: {reason}", path=folder,
-                  reason=error.strerror or error),
+                _(
+                    "The file could not be saved in {path}: {reason}",
+                    path=folder,
+                    reason=error.strerror or error,
+                ),
                 field="folder",
             ) from None
         return target
@@ -1170,9 +1210,11 @@ class Helpdesk:
             log.info("concluded automatically: %s", concluded)
         return concluded
 
-    # -- notifications ---------------------------------------------------------------
+    # -- notifications --------------------------------------------------------
 
-    def notifications(self, actor: User, *, unread_only: bool = False) -> list[Notification]:
+    def notifications(
+        self, actor: User, *, unread_only: bool = False
+    ) -> list[Notification]:
         items = self.repository.notifications(actor.id)
         if unread_only:
             items = [n for n in items if not n.read]

@@ -347,8 +347,7 @@ class Organisation(Record):
         self.stage = Stage(self.stage)
         self.domains = list(self.domains)
         self.products = [
-            p if isinstance(p, Product) else Product.from_dict(p)
-            for p in self.products
+            p if isinstance(p, Product) else Product.from_dict(p) for p in self.products
         ]
         self.stage_history = [
             s if isinstance(s, StageChange) else StageChange.from_dict(s)

@@ -170,6 +170,7 @@ class Files:
         self._depth = 0
         self._dirty_folders: set[Path] = set()
         self._on_begin: list[Any] = []
+        self._swept = False
 
     def database(self, relative: str) -> TinyDB:
         """The TinyDB of the file at ``relative`` below the data directory."""
@@ -224,6 +225,9 @@ class Files:
             try:
                 if outermost:
                     self._forget_table_state()
+                    if not self._swept:
+                        self.remove_leftovers()
+                        self._swept = True
                     for callback in self._on_begin:
                         callback()
                 yield
@@ -249,7 +253,11 @@ class Files:
                 table.clear_cache()
 
     def remove_leftovers(self) -> int:
-        """Delete temporary files a killed writer left behind; count them."""
+        """Delete temporary files a killed writer left behind; count them.
+
+        Called with the lock held, once per process: every JSON write happens
+        under the lock, so no live writer owns one of these files.
+        """
         removed = 0
         for temp in self.root.rglob(f".*{TEMP_SUFFIX}"):
             with contextlib.suppress(OSError):

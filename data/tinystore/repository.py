@@ -90,7 +90,6 @@ class TinyRepository:
         pending = [doc["protocol"] for doc in journal.all()]
         if not pending:
             return
-        self.files.remove_leftovers()
         for protocol in pending:
             self._reindex(protocol)
         journal.truncate()
@@ -173,7 +172,9 @@ class TinyRepository:
         found = self.files.table(_USERS, "sessions").get(Query().token == token_hash)
         return None if found is None else found["user_id"]
 
-    def delete_sessions(self, *, user_id: int | None = None, token_hash: str = "") -> None:
+    def delete_sessions(
+        self, *, user_id: int | None = None, token_hash: str = ""
+    ) -> None:
         sessions = self.files.table(_USERS, "sessions")
         with self.transaction():
             if user_id is not None:
@@ -240,7 +241,9 @@ class TinyRepository:
             key = str(interaction.protocol)
             shards.setdefault(shard_of(interaction.protocol), {})[key] = record
             row = summary_of(interaction)
-            org_rows.setdefault(org_index_of(interaction.organisation_id), {})[key] = row
+            org_rows.setdefault(org_index_of(interaction.organisation_id), {})[key] = (
+                row
+            )
             if interaction.status.is_open:
                 open_rows[key] = row
             highest = max(highest, interaction.protocol)
@@ -256,7 +259,9 @@ class TinyRepository:
             if highest >= self.peek_id("protocol"):
                 counters = self.files.table(_COUNTERS, "counters")
                 current = counters.get(doc_id=1) or {}
-                counters.upsert(Document({**current, "protocol": highest + 1}, doc_id=1))
+                counters.upsert(
+                    Document({**current, "protocol": highest + 1}, doc_id=1)
+                )
         return sum(len(documents) for documents in shards.values())
 
     def _write_rows(self, interaction: Interaction) -> None:
@@ -287,7 +292,9 @@ class TinyRepository:
                 for row in self._raw_rows(f"index/{path.name}")
             ]
         if open_only:
-            rows = [row for row in rows if row["status"] not in ("concluded", "cancelled")]
+            rows = [
+                row for row in rows if row["status"] not in ("concluded", "cancelled")
+            ]
         return rows
 
     def _raw_rows(self, relative: str) -> list[dict[str, Any]]:
@@ -350,7 +357,9 @@ class TinyRepository:
         attachment_id = uuid.uuid4().hex
         target = self.attachment_path(attachment_id)
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{attachment_id}.tmp")
+        # ".part", not ".tmp": attachments are copied without the lock, so
+        # the sweep of leftover ".tmp" files must not take them.
+        temp = target.with_name(f".{attachment_id}.part")
         digest = hashlib.sha256()
         size = 0
         with open(source, "rb") as reader, open(temp, "wb") as writer:

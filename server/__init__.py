@@ -1,0 +1,1 @@
+"""The HTTP API that exposes a Store to remote consoles."""

@@ -1,0 +1,1 @@
+"""The application shell: the ``sac`` command, the Textual app and its config."""

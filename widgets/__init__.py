@@ -1,0 +1,1 @@
+"""Pieces of the console used by several screens."""
