@@ -473,10 +473,20 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
 }
 
 
-def run_console(root: Path, *, demo: bool = False) -> int:
+def run_console(root: Path, *, demo: bool = False, language: str | None = None) -> int:
+    """Open the console; the configuration file may choose its language.
+
+    The language is settled before the interface is imported, because the
+    screens' key descriptions are translated when their classes are made.
+    """
+    from tui.config import load_config
+
+    config = load_config()
+    if config.language and not language:
+        set_language(config.language)
     from tui.app import run
 
-    return run(root, demo=demo)
+    return run(root, config, demo=demo)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -491,14 +501,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(root)
     try:
         if command is None:
-            return run_console(root)
+            return run_console(root, language=args.lang)
         if command == "demo":
             from data.demo import populate
 
             store = open_store(root)
             if not store.repository.users():
                 populate(store)
-            return run_console(root, demo=True)
+            return run_console(root, demo=True, language=args.lang)
         if command == "user":
             return cmd_user_add(args, root)
         return COMMANDS[command](args, root)
