@@ -65,7 +65,7 @@ class InteractionsScreen(Screen[None]):
         self.text = ""
         self.marked: str | None = None
 
-    # -- layout -------------------------------------------------------------------
+    # -- layout ---------------------------------------------------------------
 
     def boxes(self) -> list[tuple[Box, str]]:
         if self.app.user.role.is_staff:
@@ -139,7 +139,7 @@ class InteractionsScreen(Screen[None]):
             self.add_columns()
             self.fill(self.current_protocol(), append_from=None)
 
-    # -- loading ------------------------------------------------------------------
+    # -- loading --------------------------------------------------------------
 
     def query_for(self, offset: int = 0) -> Query:
         kind = self.query_one("#kind-filter", Select).value
@@ -225,7 +225,7 @@ class InteractionsScreen(Screen[None]):
             return None
         return self.rows[table.cursor_row].protocol
 
-    # -- events -----------------------------------------------------------------------
+    # -- events ---------------------------------------------------------------
 
     @on(Tabs.TabActivated)
     def box_chosen(self, event: Tabs.TabActivated) -> None:
@@ -262,7 +262,7 @@ class InteractionsScreen(Screen[None]):
         if event.cursor_row == len(self.rows) - 1 and len(self.rows) < self.total:
             self.load(append=True)
 
-    # -- actions ------------------------------------------------------------------------
+    # -- actions --------------------------------------------------------------
 
     def action_open(self) -> None:
         protocol = self.current_protocol()

@@ -42,7 +42,7 @@ class KeysScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns(_("Key"), _("Action"), _("Id"))
         seen: set[tuple[str, str]] = set()
-        for key, active in self.beneath.active_bindings.items():
+        for active in self.beneath.active_bindings.values():
             binding = active.binding
             if not binding.description:
                 continue

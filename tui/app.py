@@ -69,7 +69,7 @@ class SacApp(App[None]):
 
         self.push_screen(LoginScreen())
 
-    # -- the store, off the event loop -------------------------------------------
+    # -- the store, off the event loop ----------------------------------------
 
     async def call(
         self, function: Callable[..., Result], *args: Any, **kwargs: Any
@@ -100,7 +100,7 @@ class SacApp(App[None]):
                 )
             ) from error
 
-    # -- who is logged in --------------------------------------------------------
+    # -- who is logged in -----------------------------------------------------
 
     def signed_in(self, user: User, token: str) -> None:
         """Open the person's home screen after a login or a sign-up."""
@@ -122,7 +122,7 @@ class SacApp(App[None]):
             self.pop_screen()
         self.switch_screen(LoginScreen())
 
-    # -- keys and commands ---------------------------------------------------------
+    # -- keys and commands ----------------------------------------------------
 
     def action_keys(self) -> None:
         """Show every key of the current screen."""

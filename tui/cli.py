@@ -293,7 +293,7 @@ def describe(store: Any, interaction: Any) -> str:
     return interaction_text(store, interaction)
 
 
-# -- commands -------------------------------------------------------------------
+# -- commands -----------------------------------------------------------------
 
 
 def cmd_init(args: argparse.Namespace, root: Path) -> int:

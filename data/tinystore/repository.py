@@ -79,7 +79,7 @@ class TinyRepository:
         self.files = Files(self.root, cache_limit)
         self.files.on_begin(self._recover)
 
-    # -- transactions and recovery ------------------------------------------
+    # -- transactions and recovery --------------------------------------------
 
     def transaction(self) -> contextlib.AbstractContextManager[None]:
         """Hold the write lock for a whole read-modify-write."""
@@ -129,7 +129,7 @@ class TinyRepository:
                 {"key": key, "value": value}, Query().key == key
             )
 
-    # -- people ------------------------------------------------------------
+    # -- people ---------------------------------------------------------------
 
     def get_user(self, user_id: int) -> User | None:
         document = self.files.table(_USERS, "users").get(doc_id=user_id)
@@ -182,7 +182,7 @@ class TinyRepository:
             if token_hash:
                 sessions.remove(Query().token == token_hash)
 
-    # -- organisations -------------------------------------------------------
+    # -- organisations --------------------------------------------------------
 
     def get_organisation(self, organisation_id: int) -> Organisation | None:
         document = self.files.table(_ORGANISATIONS, "organisations").get(
@@ -200,7 +200,7 @@ class TinyRepository:
                 Document(organisation.to_dict(), doc_id=organisation.id)
             )
 
-    # -- interactions --------------------------------------------------------
+    # -- interactions ---------------------------------------------------------
 
     def get_interaction(self, protocol: int) -> Interaction | None:
         document = self.files.table(shard_of(protocol)).get(doc_id=protocol)
@@ -328,7 +328,7 @@ class TinyRepository:
             for key in sorted(documents, key=int):
                 yield Interaction.from_dict(dict(documents[key]))
 
-    # -- notifications ---------------------------------------------------------
+    # -- notifications --------------------------------------------------------
 
     def add_notification(self, notification: Notification) -> None:
         with self.transaction():
@@ -345,7 +345,7 @@ class TinyRepository:
         with self.transaction():
             table.update({"read": True}, doc_ids=list(ids))
 
-    # -- attachments -----------------------------------------------------------
+    # -- attachments ----------------------------------------------------------
 
     def save_attachment(
         self, source: Path, *, name: str, added_by: int, at: datetime
