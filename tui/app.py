@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from data.deadlines import SAO_PAULO
 from data.errors import PermissionDenied, SacError
 from data.i18n import _
 from data.models import User
@@ -50,8 +52,10 @@ class SacApp(App[None]):
         demo_accounts: list[tuple[str, str]] | None = None,
         demo_password: str = "",
         data_dir: Path | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
+        self.clock = clock or (lambda: datetime.now(SAO_PAULO))
         self.store = store
         self.config = config or Config()
         self.demo_accounts = demo_accounts or []

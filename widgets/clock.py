@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from textual.widgets import Static
 
 from data.deadlines import SAO_PAULO
@@ -22,7 +20,7 @@ class MinuteClock(Static):
         self._tick()
 
     def _tick(self) -> None:
-        now = datetime.now(SAO_PAULO)
+        now = self.app.clock().astimezone(SAO_PAULO)
         self.update(f"{self.label} {now:%H:%M}")
         # Sleep until the next minute starts, not a fixed 60 s, so that the
         # shown minute is never late by up to a minute.
