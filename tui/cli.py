@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from data.errors import SacError, ValidationError
-from data.i18n import _, language_from_environment, set_language
+from data.i18n import N_, _, language_from_environment, set_language
 
 log = logging.getLogger("sac.cli")
 
@@ -466,10 +466,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "list": cmd_list,
     "show": cmd_show,
     "reject": _acting(
-        "reject", "Interaction {protocol} rejected ({count} rejections); now {status}."
+        "reject",
+        N_("Interaction {protocol} rejected ({count} rejections); now {status}."),
     ),
-    "accept": _acting("accept", "Interaction {protocol} accepted; now {status}."),
-    "answer": _acting("answer", "Interaction {protocol} is now {status}."),
+    "accept": _acting("accept", N_("Interaction {protocol} accepted; now {status}.")),
+    "answer": _acting("answer", N_("Interaction {protocol} is now {status}.")),
 }
 
 
