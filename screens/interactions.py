@@ -8,6 +8,7 @@ hundred thousand interactions as with ten.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,10 +47,10 @@ class InteractionsScreen(Screen[None]):
         Binding("n", "new", _("New interaction"), id="list.new"),
         Binding("slash", "search", _("Search"), id="list.search"),
         Binding("a", "notifications", _("Notifications"), id="list.notifications"),
-        Binding("t", "next_box", _("Next tab"), id="list.next_box"),
-        Binding("f", "filters", _("Filters"), id="list.filters"),
-        Binding("r", "refresh", _("Refresh"), id="list.refresh"),
-        Binding("ctrl+l", "sign_out", _("Log out"), id="list.sign_out"),
+        Binding("t", "next_box", _("Next tab"), id="list.next_box", show=False),
+        Binding("f", "filters", _("Filters"), id="list.filters", show=False),
+        Binding("r", "refresh", _("Refresh"), id="list.refresh", show=False),
+        Binding("ctrl+l", "sign_out", _("Log out"), id="list.sign_out", show=False),
         Binding("j", "cursor('down')", show=False, id="list.vim_down"),
         Binding("k", "cursor('up')", show=False, id="list.vim_up"),
         Binding("g", "cursor('top')", show=False, id="list.vim_top"),
@@ -184,10 +185,7 @@ class InteractionsScreen(Screen[None]):
         else:
             new_rows = self.rows[append_from:]
         for row in new_rows:
-            style = DEADLINE_STYLE[row.deadline.state]
-            deadline = (
-                f"[{style}]{row.deadline.words}[/]" if style else row.deadline.words
-            )
+            deadline = Text(row.deadline.words, DEADLINE_STYLE[row.deadline.state])
             flag = "⚠ " if row.out_of_hours and glyphs else ""
             cells = ["", str(row.protocol)]
             if self.layout_width == 2:

@@ -22,7 +22,7 @@ class RegisterScreen(Screen[None]):
     """Name and surname, e-mail, gender, password (with a hint), phone."""
 
     BINDINGS = [
-        Binding("escape", "back", _("I already have an account"), id="register.back"),
+        Binding("escape", "back", _("Back to login"), id="register.back"),
     ]
 
     def __init__(self, email: str = "") -> None:
@@ -41,13 +41,15 @@ class RegisterScreen(Screen[None]):
                 placeholder="nome@empresa.com.br",
             )
             with Vertical(id="field-gender", classes="field"):
-                yield Label(_("Gender"), classes="hint")
-                yield Select(
-                    [(gender.label, gender.value) for gender in Gender],
-                    value=Gender.UNDISCLOSED.value,
-                    allow_blank=False,
-                    id="gender",
-                )
+                with Horizontal(classes="select-row"):
+                    yield Label(_("Gender"))
+                    yield Select(
+                        [(gender.label, gender.value) for gender in Gender],
+                        value=Gender.UNDISCLOSED.value,
+                        allow_blank=False,
+                        id="gender",
+                        compact=True,
+                    )
                 yield FieldError()
             yield LabelledInput(
                 _("Password"), field="password", password=True, max_length=128

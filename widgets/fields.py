@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static, TextArea
 
 
@@ -41,7 +41,7 @@ class FieldError(Static):
 
 
 class LabelledInput(Vertical):
-    """A label, an input and the refusal sentence under it.
+    """A label and an input on one line, and the refusal sentence under them.
 
     Args:
         label: what the field asks for.
@@ -50,7 +50,9 @@ class LabelledInput(Vertical):
 
     DEFAULT_CSS = """
     LabelledInput { height: auto; }
-    LabelledInput > Label { padding: 0 1; color: $text-muted; }
+    LabelledInput > Horizontal { height: 1; }
+    LabelledInput Label { width: 18; padding: 0 1; color: $text-muted; }
+    LabelledInput FieldError { padding: 0 0 0 18; }
     """
 
     def __init__(
@@ -75,8 +77,9 @@ class LabelledInput(Vertical):
         )
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label)
-        yield self._input
+        with Horizontal():
+            yield Label(self.label)
+            yield self._input
         yield FieldError()
 
     @property
