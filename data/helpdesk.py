@@ -125,6 +125,13 @@ class Helpdesk:
             "on_call_phone": self.config.on_call_phone,
         }
 
+    def _active(self, actor: User) -> User:
+        """The acting person as stored now: a deactivation takes effect at once."""
+        current = self.repository.get_user(actor.id)
+        if current is None or not current.active:
+            raise PermissionDenied(_("Your session has ended; log in again."))
+        return current
+
     @staticmethod
     def _require_staff(actor: User) -> None:
         if not actor.role.is_staff:
@@ -311,7 +318,7 @@ class Helpdesk:
     def _change_user(
         self, actor: User, user_id: int, change: Callable[[User], None]
     ) -> User:
-        self._require_admin(actor)
+        self._require_admin(self._active(actor))
         with self.repository.transaction():
             user = self._user(user_id)
             change(user)
@@ -345,6 +352,7 @@ class Helpdesk:
         log.info("%s unlocked by %s", email, actor.id)
 
     def reset_password(self, actor: User, user_id: int, temporary: str) -> None:
+        self._require_admin(actor)
         target = self._user(user_id)
         passwords.check_new_password(temporary, name=target.name, email=target.email)
         password_hash = passwords.hash_password(temporary)
@@ -405,7 +413,7 @@ class Helpdesk:
                 created_at=now,
                 products=list(products or []),
                 pdc=pdc,
-                domains=list(domains or []),
+                domains=[domain.strip().lower() for domain in domains or []],
                 stage_history=[
                     StageChange(
                         Stage.SURVEY,
@@ -463,7 +471,7 @@ class Helpdesk:
                     )
                 organisation.consultant_id = consultant_id
             if domains is not None:
-                organisation.domains = list(domains)
+                organisation.domains = [domain.strip().lower() for domain in domains]
             self.repository.put_organisation(organisation)
         return organisation
 
@@ -747,6 +755,7 @@ class Helpdesk:
 
     def create_interaction(self, actor: User, draft: Draft) -> Interaction:
         """Open an interaction; it gets its protocol at once."""
+        actor = self._active(actor)
         author, organisation_id, direction = self._check_draft(actor, draft)
         now = self._now()
         category = Category(draft.category)
@@ -844,6 +853,7 @@ class Helpdesk:
         change: Callable[[Interaction, datetime], None],
     ) -> Interaction:
         with self.repository.transaction():
+            self._active(actor)
             interaction = self._load(actor, protocol)
             now = self._now()
             change(interaction, now)
@@ -851,19 +861,33 @@ class Helpdesk:
             self.repository.put_interaction(interaction)
         return self._for_reader(actor, interaction)
 
+    @staticmethod
     def _walk(
-        self, interaction: Interaction, action: Action, actor: User, now: datetime
+        interaction: Interaction,
+        action: Action,
+        actor: User | None,
+        now: datetime,
     ) -> None:
+        """Move through the workflow's path for ``action``, event by event.
+
+        ``actor`` is ``None`` when the helpdesk itself moves it (automatic
+        conclusion).
+        """
         for status in path(interaction.status, action):
+            data = {"from": interaction.status.value, "to": status.value}
+            if actor is None:
+                data["automatic"] = True
             interaction.timeline.append(
                 Event(
                     EventKind.STATUS_CHANGED,
                     now,
-                    actor.id,
-                    data={"from": interaction.status.value, "to": status.value},
+                    None if actor is None else actor.id,
+                    data=data,
                 )
             )
             interaction.status = status
+            if status is Status.ANSWERED:
+                interaction.answered_at = now
 
     def _customer_side(self, interaction: Interaction) -> list[int]:
         """Who hears about staff's moves: the author, or the whole organisation."""
@@ -941,7 +965,7 @@ class Helpdesk:
         """Staff answer (Respondida) or ask the customer for information.
 
         Asking leaves the interaction in Aguardando cliente, which pauses the
-        deadline clock. Either counts as the first response.
+        deadline clock; only an answer counts as the first response.
         """
         self._require_staff(actor)
         text = _required_text(text, field="text", label=_("Answer"))
@@ -950,7 +974,7 @@ class Helpdesk:
             self._walk(interaction, Action.ASK if ask else Action.ANSWER, actor, now)
             kind = EventKind.INFO_REQUESTED if ask else EventKind.ANSWERED
             interaction.timeline.append(Event(kind, now, actor.id, text=text))
-            if interaction.first_response_at is None:
+            if not ask and interaction.first_response_at is None:
                 interaction.first_response_at = now
             if interaction.assignee_id is None:
                 interaction.assignee_id = actor.id
@@ -1184,25 +1208,16 @@ class Helpdesk:
         limit = timedelta(days=self.config.auto_conclude_days)
         concluded: list[int] = []
         for row in self.repository.rows(open_only=True):
-            if row["status"] != Status.ANSWERED or not row["updated_at"]:
+            answered_at = row.get("answered_at") or row["updated_at"]
+            if row["status"] != Status.ANSWERED or not answered_at:
                 continue
-            if now - datetime.fromisoformat(row["updated_at"]) < limit:
+            if now - datetime.fromisoformat(answered_at) < limit:
                 continue
             with self.repository.transaction():
                 interaction = self.repository.get_interaction(row["protocol"])
                 if interaction is None or interaction.status is not Status.ANSWERED:
                     continue
-                for status in path(interaction.status, Action.AUTO_CONCLUDE):
-                    interaction.timeline.append(
-                        Event(
-                            EventKind.STATUS_CHANGED,
-                            now,
-                            None,
-                            text=_("Concluded automatically"),
-                            data={"from": interaction.status.value, "to": status.value},
-                        )
-                    )
-                    interaction.status = status
+                self._walk(interaction, Action.AUTO_CONCLUDE, None, now)
                 interaction.updated_at = now
                 self.repository.put_interaction(interaction)
             concluded.append(interaction.protocol)

@@ -416,10 +416,11 @@ class Interaction(Record):
     attachments: list[Attachment] = field(default_factory=list)
     timeline: list[Event] = field(default_factory=list)
     first_response_at: datetime | None = None
+    answered_at: datetime | None = None
     updated_at: datetime | None = None
     out_of_hours: bool = False
 
-    _instants = ("created_at", "first_response_at", "updated_at")
+    _instants = ("created_at", "first_response_at", "answered_at", "updated_at")
     _dates = ("wished_date",)
 
     def __post_init__(self) -> None:

@@ -41,6 +41,8 @@ def event_text(event: Event) -> str:
         before = Status(event.data["from"]).label
         after = Status(event.data["to"]).label
         text = f"{event.kind.label}: {before} → {after}"
+        if event.data.get("automatic"):
+            text += f" ({_('Concluded automatically')})"
         return f"{text} ({event.text})" if event.text else text
     return f"{event.kind.label}: {event.text}" if event.text else event.kind.label
 
