@@ -614,9 +614,7 @@ class Helpdesk:
             rows = [r for r in rows if Status(r["status"]).is_open]
         text = fold(query.text.strip())
         if text:
-            in_subject = {r["protocol"] for r in rows if text in fold(r["subject"])}
-            rest = [r["protocol"] for r in rows if r["protocol"] not in in_subject]
-            found = in_subject | self.repository.matching(rest, text)
+            found = self.repository.matching([r["protocol"] for r in rows], text)
             rows = [r for r in rows if r["protocol"] in found]
         return rows
 

@@ -7,9 +7,12 @@ The data directory's layout, in one place (the backup engine reads it)::
       meta.json                   counters, the write journal, settings
       users.json                  users, sessions, failed-login counters
       organisations.json          organisations and their implementation
-      interactions/NNNNN.json     full interactions, SHARD_SIZE protocols a
-                                  file (file N holds N*SHARD_SIZE ...), with
-                                  their timelines and a folded search text
+      interactions/NNNNN.json     full interactions with their timelines,
+                                  SHARD_SIZE protocols a file (file N holds
+                                  N*SHARD_SIZE to (N+1)*SHARD_SIZE-1)
+      search/NNNNN.json           the same shards' subject and description,
+                                  folded (lower case, no accents): all that
+                                  text search reads
       index/org-ID.json           one summary row per interaction of one
                                   organisation: what lists and boxes show
       index/open.json             the summary rows of every open interaction:

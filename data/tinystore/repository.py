@@ -31,7 +31,7 @@ from data.models import (
 from data.text import fold
 from data.tinystore.files import Files, fsync_folder
 
-SHARD_SIZE = 500
+SHARD_SIZE = 200
 
 _COUNTERS = "meta.json"
 _USERS = "users.json"
@@ -43,12 +43,21 @@ def shard_of(protocol: int) -> str:
     return f"interactions/{protocol // SHARD_SIZE:05d}.json"
 
 
+def search_of(protocol: int) -> str:
+    return f"search/{protocol // SHARD_SIZE:05d}.json"
+
+
 def org_index_of(organisation_id: int) -> str:
     return f"index/org-{organisation_id}.json"
 
 
 def notifications_of(user_id: int) -> str:
     return f"notifications/user-{user_id}.json"
+
+
+def search_document(interaction: Interaction) -> dict[str, str]:
+    """What text search reads: subject and description, folded."""
+    return {"text": fold(f"{interaction.subject}\n{interaction.description}")}
 
 
 def summary_of(interaction: Interaction) -> dict[str, Any]:
@@ -213,10 +222,8 @@ class TinyRepository:
         journal = self.files.table(_COUNTERS, "journal")
         with self.transaction():
             journal.insert({"protocol": interaction.protocol})
-            record = interaction.to_dict()
-            record["search"] = fold(f"{interaction.subject}\n{interaction.description}")
             self.files.table(shard_of(interaction.protocol)).upsert(
-                Document(record, doc_id=interaction.protocol)
+                Document(interaction.to_dict(), doc_id=interaction.protocol)
             )
             self._write_rows(interaction)
             journal.truncate()
@@ -232,14 +239,18 @@ class TinyRepository:
             How many interactions were kept.
         """
         shards: dict[str, dict[str, Any]] = {}
+        searches: dict[str, dict[str, Any]] = {}
         org_rows: dict[str, dict[str, Any]] = {}
         open_rows: dict[str, Any] = {}
         highest = 0
         for interaction in interactions:
-            record = interaction.to_dict()
-            record["search"] = fold(f"{interaction.subject}\n{interaction.description}")
             key = str(interaction.protocol)
-            shards.setdefault(shard_of(interaction.protocol), {})[key] = record
+            shards.setdefault(shard_of(interaction.protocol), {})[key] = (
+                interaction.to_dict()
+            )
+            searches.setdefault(search_of(interaction.protocol), {})[key] = (
+                search_document(interaction)
+            )
             row = summary_of(interaction)
             org_rows.setdefault(org_index_of(interaction.organisation_id), {})[key] = (
                 row
@@ -250,6 +261,7 @@ class TinyRepository:
         with self.transaction():
             for relative, documents in (
                 *shards.items(),
+                *searches.items(),
                 *org_rows.items(),
                 (_OPEN_INDEX, open_rows),
             ):
@@ -265,6 +277,13 @@ class TinyRepository:
         return sum(len(documents) for documents in shards.values())
 
     def _write_rows(self, interaction: Interaction) -> None:
+        # Subject and description never change, so the search text is
+        # written once, when the interaction first arrives.
+        search = self.files.table(search_of(interaction.protocol))
+        if not search.contains(doc_id=interaction.protocol):
+            search.insert(
+                Document(search_document(interaction), doc_id=interaction.protocol)
+            )
         row = Document(summary_of(interaction), doc_id=interaction.protocol)
         self.files.table(org_index_of(interaction.organisation_id)).upsert(row)
         queue = self.files.table(_OPEN_INDEX)
@@ -304,17 +323,18 @@ class TinyRepository:
     def matching(self, protocols: Iterable[int], folded_text: str) -> set[int]:
         """Which of ``protocols`` have ``folded_text`` in subject or description.
 
-        Reads only the shards those protocols live in.
+        Reads only the search files of the shards those protocols live in,
+        which hold nothing but the folded text.
         """
         by_shard: dict[str, list[int]] = {}
         for protocol in protocols:
-            by_shard.setdefault(shard_of(protocol), []).append(protocol)
+            by_shard.setdefault(search_of(protocol), []).append(protocol)
         found: set[int] = set()
         for shard, members in by_shard.items():
             documents = (self.files.read(shard) or {}).get("_default", {})
             for protocol in members:
                 document = documents.get(str(protocol))
-                if document is not None and folded_text in document["search"]:
+                if document is not None and folded_text in document["text"]:
                     found.add(protocol)
         return found
 
