@@ -358,7 +358,7 @@ def evaluate(
         words = _("late by {delta}", delta=_delta_words(-remaining))
         return Deadline(DeadlineState.LATE, due, remaining, words)
     if any(start <= now and (end is None or now < end) for start, end in pauses):
-        words = _("paused: awaiting customer")
+        words = _("paused")
         return Deadline(DeadlineState.PAUSED, due, remaining, words)
 
     # Urgency is measured in budget left, not clock time: a PDC due Monday

@@ -116,7 +116,8 @@ class InteractionsScreen(Screen[None]):
     def add_columns(self) -> None:
         """The columns that fit; what does not fit shows under the table."""
         table = self.query_one(DataTable)
-        fixed = 58
+        # Each column pads a cell on both sides; the scrollbar takes one.
+        fixed = 3 + 11 + 20 + 24 + 2 + 1
         # The eye of "Ver detalhe" marks the row Enter or v would open.
         table.add_column("", key="eye", width=1)
         table.add_column(_("Protocol"), key="protocol")
@@ -128,8 +129,8 @@ class InteractionsScreen(Screen[None]):
             fixed += 13
         subject = max(12, self.size.width - fixed)
         table.add_column(_("Subject"), key="subject", width=subject)
-        table.add_column(_("Status"), key="status")
-        table.add_column(_("Deadline"), key="deadline")
+        table.add_column(_("Status"), key="status", width=18)
+        table.add_column(_("Deadline"), key="deadline", width=22)
 
     def on_resize(self) -> None:
         layout = self.layout_for(self.size.width)

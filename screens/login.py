@@ -43,7 +43,7 @@ class LoginScreen(Screen[None]):
                     password=self.app.demo_password,
                 )
             ]
-            lines += [f"  {role:<14} {email}" for role, email in accounts]
+            lines += [f"  {_(role):<14} {email}" for role, email in accounts]
             yield Static("\n".join(lines), id="demo-accounts")
         yield Footer()
 

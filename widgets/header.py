@@ -34,7 +34,10 @@ class AppHeader(Horizontal):
         yield Static(f"SAC Backsite · {self.title}", id="title")
         user = getattr(self.app, "user", None)
         if user is not None:
-            yield Static(user.name, id="who")
+            # First and last name: the whole header must fit in 80 columns.
+            words = user.name.split()
+            short = f"{words[0]} {words[-1]}" if len(words) > 2 else user.name
+            yield Static(short, id="who")
             yield Static("", id="unread")
         yield MinuteClock(_("Now:"))
 
