@@ -15,8 +15,8 @@ The data directory's layout, in one place (the backup engine reads it)::
                                   text search reads
       index/org-ID.json           one summary row per interaction of one
                                   organisation: what lists and boxes show
-      index/open.json             the summary rows of every open interaction:
-                                  the staff queue
+      index/open-ID.json          the summary rows of one organisation's
+                                  open interactions: together, the queue
       notifications/user-ID.json  one person's notifications
       datafiles/XX/XXXXXXXX...    attachments under generated names (the
                                   first two hex digits are a sub-folder)

@@ -36,7 +36,6 @@ SHARD_SIZE = 200
 _COUNTERS = "meta.json"
 _USERS = "users.json"
 _ORGANISATIONS = "organisations.json"
-_OPEN_INDEX = "index/open.json"
 
 
 def shard_of(protocol: int) -> str:
@@ -49,6 +48,10 @@ def search_of(protocol: int) -> str:
 
 def org_index_of(organisation_id: int) -> str:
     return f"index/org-{organisation_id}.json"
+
+
+def open_index_of(organisation_id: int) -> str:
+    return f"index/open-{organisation_id}.json"
 
 
 def notifications_of(user_id: int) -> str:
@@ -241,7 +244,7 @@ class TinyRepository:
         shards: dict[str, dict[str, Any]] = {}
         searches: dict[str, dict[str, Any]] = {}
         org_rows: dict[str, dict[str, Any]] = {}
-        open_rows: dict[str, Any] = {}
+        open_rows: dict[str, dict[str, Any]] = {}
         highest = 0
         for interaction in interactions:
             key = str(interaction.protocol)
@@ -256,14 +259,16 @@ class TinyRepository:
                 row
             )
             if interaction.status.is_open:
-                open_rows[key] = row
+                open_rows.setdefault(open_index_of(interaction.organisation_id), {})[
+                    key
+                ] = row
             highest = max(highest, interaction.protocol)
         with self.transaction():
             for relative, documents in (
                 *shards.items(),
                 *searches.items(),
                 *org_rows.items(),
-                (_OPEN_INDEX, open_rows),
+                *open_rows.items(),
             ):
                 current = self.files.read(relative) or {}
                 merged = {**current.get("_default", {}), **documents}
@@ -286,7 +291,7 @@ class TinyRepository:
             )
         row = Document(summary_of(interaction), doc_id=interaction.protocol)
         self.files.table(org_index_of(interaction.organisation_id)).upsert(row)
-        queue = self.files.table(_OPEN_INDEX)
+        queue = self.files.table(open_index_of(interaction.organisation_id))
         if interaction.status.is_open:
             queue.upsert(row)
         elif queue.contains(doc_id=interaction.protocol):
@@ -300,21 +305,15 @@ class TinyRepository:
         The rows are the parse cache's own dictionaries: read them, never
         change them.
         """
-        if open_only and organisation_id is None:
-            return self._raw_rows(_OPEN_INDEX)
         if organisation_id is not None:
-            rows = self._raw_rows(org_index_of(organisation_id))
-        else:
-            rows = [
-                row
-                for path in sorted((self.root / "index").glob("org-*.json"))
-                for row in self._raw_rows(f"index/{path.name}")
-            ]
-        if open_only:
-            rows = [
-                row for row in rows if row["status"] not in ("concluded", "cancelled")
-            ]
-        return rows
+            relative = (open_index_of if open_only else org_index_of)(organisation_id)
+            return self._raw_rows(relative)
+        pattern = "open-*.json" if open_only else "org-*.json"
+        return [
+            row
+            for path in sorted((self.root / "index").glob(pattern))
+            for row in self._raw_rows(f"index/{path.name}")
+        ]
 
     def _raw_rows(self, relative: str) -> list[dict[str, Any]]:
         data = self.files.read(relative) or {}

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+import big_store
 import pytest
 from argon2 import PasswordHasher
 from contract_kit import PASSWORD, START, Clock, Rig, StoreFactory, first_admin
@@ -24,11 +25,18 @@ from data.helpdesk import Helpdesk, Settings
 from data.models import Category, Interaction, Kind, Organisation, Role, User
 from data.store import Draft, Store
 
-IMPLEMENTATIONS = ["local"]
+# "local-100k" is the local store already holding 100,000 interactions of
+# other organisations: the contract must hold at that size too.
+IMPLEMENTATIONS = ["local", pytest.param("local-100k", marks=pytest.mark.slow)]
 
 
-def _build(implementation: str, root: Path, settings: Settings, clock: Clock) -> Store:
+def _build(
+    implementation: str, root: Path, settings: Settings, clock: Clock, base: Path
+) -> Store:
     if implementation == "local":
+        return Helpdesk(root, settings=settings, clock=clock)
+    if implementation == "local-100k":
+        big_store.linked_copy(big_store.template(base), root)
         return Helpdesk(root, settings=settings, clock=clock)
     raise AssertionError(f"no way to build the {implementation!r} store")
 
@@ -52,7 +60,11 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(params=IMPLEMENTATIONS)
-def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactory:
+def store_factory(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> StoreFactory:
     """Make fresh, empty stores of one implementation, each with its own clock.
 
     The function takes ``settings`` (a ``Settings``) and ``now`` (the clock's
@@ -65,7 +77,8 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactor
         made += 1
         root = tmp_path / f"store-{made}"
         clock = Clock(now)
-        store = _build(request.param, root, settings or Settings(), clock)
+        base = tmp_path_factory.getbasetemp().parent
+        store = _build(request.param, root, settings or Settings(), clock, base)
         return Rig(store, clock, root)
 
     return make
