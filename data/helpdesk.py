@@ -30,6 +30,7 @@ from data.deadlines import (
 from data.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
 from data.i18n import N_, _
 from data.models import (
+    CannedAnswer,
     Category,
     Direction,
     Event,
@@ -48,6 +49,7 @@ from data.models import (
     Status,
     User,
 )
+from data.reports import ReportRow, monthly_report
 from data.store import Box, Draft, Page, Query, QueueCounts, Session, Summary
 from data.text import fold
 from data.tinystore import TinyRepository
@@ -1222,6 +1224,106 @@ class Helpdesk:
         if concluded:
             log.info("concluded automatically: %s", concluded)
         return concluded
+
+    # -- the support team's tools ----------------------------------------------
+
+    def canned_answers(self, actor: User) -> list[CannedAnswer]:
+        """The ready answers the support team shares, by title."""
+        self._require_staff(actor)
+        stored = self.repository.setting("canned_answers", [])
+        return sorted(
+            (CannedAnswer.from_dict(item) for item in stored), key=lambda a: a.title
+        )
+
+    def save_canned_answer(self, actor: User, title: str, text: str) -> CannedAnswer:
+        """Keep a ready answer; one with the same title is replaced."""
+        self._require_staff(self._active(actor))
+        title = validation.check_subject(title, field="title")
+        text = _required_text(text, field="text", label=_("Answer"))
+        with self.repository.transaction():
+            stored = [
+                item
+                for item in self.repository.setting("canned_answers", [])
+                if item["title"].casefold() != title.casefold()
+            ]
+            answer = CannedAnswer(
+                id=self.repository.next_id("canned_answer"),
+                title=title,
+                text=text,
+                created_by=actor.id,
+                created_at=self._now(),
+            )
+            self.repository.put_setting("canned_answers", [*stored, answer.to_dict()])
+        return answer
+
+    def delete_canned_answer(self, actor: User, answer_id: int) -> None:
+        self._require_staff(self._active(actor))
+        with self.repository.transaction():
+            stored = self.repository.setting("canned_answers", [])
+            kept = [item for item in stored if item["id"] != answer_id]
+            if len(kept) == len(stored):
+                raise NotFound(_("There is no such canned answer."))
+            self.repository.put_setting("canned_answers", kept)
+
+    def schedule_update(
+        self, actor: User, protocol: int, day: date, note: str = ""
+    ) -> Interaction:
+        """Approve an update request for ``day``, or move it there.
+
+        The day keeps the rule the customer's request had to keep: Monday to
+        Wednesday, a week ahead at least. The customer side is notified.
+        """
+        self._require_admin(actor)
+        check_update_date(day, self._now().date())
+
+        def change(interaction: Interaction, now: datetime) -> None:
+            if interaction.category is not Category.UPDATE:
+                raise ValidationError(
+                    _("Only update requests are scheduled."), field="category"
+                )
+            if not interaction.status.is_open:
+                raise WorkflowError(
+                    _("A concluded or cancelled request cannot be scheduled.")
+                )
+            moved = interaction.wished_date != day
+            interaction.scheduled_for = day
+            interaction.timeline.append(
+                Event(
+                    EventKind.UPDATE_SCHEDULED,
+                    now,
+                    actor.id,
+                    text=note.strip(),
+                    data={"date": day.isoformat(), "moved": moved},
+                )
+            )
+            message = (
+                N_("The update of {protocol} was moved to {date}.")
+                if moved
+                else N_("The update of {protocol} is confirmed for {date}.")
+            )
+            for user_id in self._customer_side(interaction):
+                self._notify(user_id, protocol, message, date=day.strftime("%d/%m/%Y"))
+
+        result = self._act(actor, protocol, change)
+        log.info("update %s scheduled for %s by %s", protocol, day, actor.id)
+        return result
+
+    def report(
+        self,
+        actor: User,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[ReportRow]:
+        """Monthly figures per severity over every interaction (staff only)."""
+        self._require_staff(actor)
+        return monthly_report(
+            self.repository.all_interactions(),
+            self._now(),
+            self.calendar,
+            since=since,
+            until=until,
+        )
 
     # -- notifications --------------------------------------------------------
 

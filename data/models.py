@@ -191,6 +191,7 @@ class EventKind(StrEnum):
     FORWARDED = "forwarded"
     ATTACHMENT_ADDED = "attachment_added"
     NOTE = "note"
+    UPDATE_SCHEDULED = "update_scheduled"
 
     @property
     def label(self) -> str:
@@ -208,6 +209,7 @@ class EventKind(StrEnum):
             EventKind.FORWARDED: _("Forwarded"),
             EventKind.ATTACHMENT_ADDED: _("Attachment added"),
             EventKind.NOTE: _("Internal note"),
+            EventKind.UPDATE_SCHEDULED: _("Update scheduled"),
         }[self]
 
 
@@ -426,6 +428,7 @@ class Interaction(Record):
     severity: Severity | None = None
     on_site: bool = False
     wished_date: date | None = None
+    scheduled_for: date | None = None
     attachments: list[Attachment] = field(default_factory=list)
     timeline: list[Event] = field(default_factory=list)
     first_response_at: datetime | None = None
@@ -434,7 +437,7 @@ class Interaction(Record):
     out_of_hours: bool = False
 
     _instants = ("created_at", "first_response_at", "answered_at", "updated_at")
-    _dates = ("wished_date",)
+    _dates = ("wished_date", "scheduled_for")
 
     def __post_init__(self) -> None:
         self.category = Category(self.category)
@@ -504,3 +507,16 @@ class Notification(Record):
         if "status" in values:
             values["status"] = Status(values["status"]).label
         return _(self.message, **values)
+
+
+@dataclass
+class CannedAnswer(Record):
+    """A ready answer the support team reuses, kept in the store."""
+
+    id: int
+    title: str
+    text: str
+    created_by: int
+    created_at: datetime
+
+    _instants = ("created_at",)

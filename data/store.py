@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from data.deadlines import Deadline
 from data.models import (
+    CannedAnswer,
     Category,
     Direction,
     Gender,
@@ -35,6 +36,7 @@ from data.models import (
     Status,
     User,
 )
+from data.reports import ReportRow
 
 
 class Box(StrEnum):
@@ -227,6 +229,23 @@ class Store(Protocol):
         self, actor: User, protocol: int, attachment_id: str, folder: Path
     ) -> Path: ...
     def conclude_overdue(self) -> list[int]: ...
+
+    # the support team's tools
+    def canned_answers(self, actor: User) -> list[CannedAnswer]: ...
+    def save_canned_answer(
+        self, actor: User, title: str, text: str
+    ) -> CannedAnswer: ...
+    def delete_canned_answer(self, actor: User, answer_id: int) -> None: ...
+    def schedule_update(
+        self, actor: User, protocol: int, day: date, note: str = ""
+    ) -> Interaction: ...
+    def report(
+        self,
+        actor: User,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[ReportRow]: ...
 
     # notifications
     def notifications(

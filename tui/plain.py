@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from data.deadlines import SAO_PAULO
@@ -44,6 +44,10 @@ def event_text(event: Event) -> str:
         if event.data.get("automatic"):
             text += f" ({_('Concluded automatically')})"
         return f"{text} ({event.text})" if event.text else text
+    if event.kind is EventKind.UPDATE_SCHEDULED:
+        day = date.fromisoformat(event.data["date"]).strftime("%d/%m/%Y")
+        text = f"{event.kind.label}: {day}"
+        return f"{text} - {event.text}" if event.text else text
     return f"{event.kind.label}: {event.text}" if event.text else event.kind.label
 
 
