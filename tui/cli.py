@@ -228,6 +228,9 @@ def build_parser() -> Parser:
     answer.add_argument(
         "--ask", action="store_true", help=_("ask the customer for information instead")
     )
+    from tui.backup_cli import add_backup_commands
+
+    add_backup_commands(commands, common, acting)
     return parser
 
 
@@ -512,6 +515,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_console(root, demo=True, language=args.lang)
         if command == "user":
             return cmd_user_add(args, root)
+        if command == "backup":
+            from tui.backup_cli import run_backup_command
+
+            return run_backup_command(args, root)
         return COMMANDS[command](args, root)
     except SacError as error:
         where = (

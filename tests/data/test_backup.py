@@ -1003,3 +1003,145 @@ def test_run_due_makes_what_the_schedule_says(world: World) -> None:
 
     assert result is not None and result.manifest.kind == "full"
     assert world.backups.run_due(world.admin) is None
+
+
+# -- the command line ------------------------------------------------------------
+
+
+def sac(capsys: pytest.CaptureFixture[str], world: World, *argv: str) -> Any:
+    """Run ``sac ARGV --data-dir ... --json``; return (exit code, parsed output)."""
+    from tui.cli import main
+
+    code = main([*argv, "--data-dir", str(world.root), "--json", "--lang", "pt_BR"])
+    captured = capsys.readouterr()
+    output = orjson.loads(captured.out) if captured.out.strip() else None
+    return code, output, captured.err
+
+
+@pytest.fixture
+def cli_world(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
+    monkeypatch.setenv("SAC_PASSWORD", PASSWORD)
+    # The command line runs on the real clock, not the world's: nothing here
+    # depends on the instant.
+    return world
+
+
+def test_the_command_line_backs_up_lists_verifies_and_restores(
+    cli_world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    world = cli_world
+    admin = ("--as", "ana@backsite.com.br")
+
+    code, made, _err = sac(capsys, world, "backup", "run", "--full", *admin)
+    assert code == 0 and made["kind"] == "full"
+    code, listed, _err = sac(capsys, world, "backup", "list")
+    assert code == 0
+    assert [b["id"] for b in listed["backups"]] == [made["id"]]
+    assert listed["backups"][0]["restorable"]
+
+    code, report, _err = sac(capsys, world, "backup", "verify", made["id"])
+    assert code == 0 and report["ok"] and report["problems"] == []
+
+    target = tmp_path / "restaurado"
+    code, restored, _err = sac(
+        capsys, world, "backup", "restore", made["id"], "--to", str(target), *admin
+    )
+    assert code == 0 and restored["records"] == made["totals"]["records"]
+    assert state(target) == state(world.root)
+
+    rewrite(Path(made["path"]), lambda n, c: flip(c, 3) if n.startswith("data/") else c)
+    code, report, _err = sac(capsys, world, "backup", "verify", made["id"])
+    assert code == 1
+    assert {p["code"] for p in report["problems"]} == {"mismatch"}
+
+
+def test_the_command_line_prunes_schedules_and_runs_what_is_due(
+    cli_world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = cli_world
+    admin = ("--as", "ana@backsite.com.br")
+    make_history(world, days=3, full_every=7)
+
+    code, plan, _err = sac(
+        capsys,
+        world,
+        "backup",
+        "prune",
+        "--keep-daily",
+        "1",
+        "--keep-weekly",
+        "0",
+        "--dry-run",
+        *admin,
+    )
+    assert code == 0 and plan["dry_run"] and plan["deleted"] == []
+    assert len(world.backups.list()) == 3
+
+    code, _out, err = sac(
+        capsys,
+        world,
+        "backup",
+        "prune",
+        "--keep-daily",
+        "0",
+        "--keep-weekly",
+        "0",
+        *admin,
+    )
+    assert code == 1 and "nenhum backup" in err
+
+    code, schedule, _err = sac(
+        capsys,
+        world,
+        "backup",
+        "schedule",
+        "--days",
+        "dom,qua",
+        "--hour",
+        "21:30",
+        "--full-days",
+        "0",
+        *admin,
+    )
+    assert code == 0
+    assert (schedule["days"], schedule["hour"], schedule["minute"]) == ([0, 3], 21, 30)
+    assert world.backups.schedule().full_days == {0}
+
+    code, _out, err = sac(capsys, world, "backup", "schedule", "--hour", "7")
+    assert code == 1 and "--as" in err
+
+
+def test_the_command_line_refuses_a_customer(
+    cli_world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = sac(
+        capsys, cli_world, "backup", "run", "--full", "--as", "carla@santos.sp.gov.br"
+    )
+
+    assert code == 1
+    assert "permissão de backup" in err
+    assert cli_world.backups.list() == []
+
+
+def test_the_command_line_exports_a_data_copy(
+    cli_world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "copias"
+    out.mkdir()
+
+    code, result, _err = sac(
+        capsys,
+        cli_world,
+        "backup",
+        "export",
+        "1",
+        "--to",
+        str(out),
+        "--as",
+        "ana@backsite.com.br",
+    )
+
+    assert code == 0
+    assert result["organisation_name"] == "Prefeitura de Santos"
+    assert Path(result["path"]).parent == out
+    assert result["interactions"] == 3
