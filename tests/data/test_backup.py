@@ -604,18 +604,23 @@ def keep_backing_up(root: str, admin_id: int, clock_start: float) -> None:
 def test_a_killed_backup_never_leaves_an_archive_that_looks_complete(
     world: World,
 ) -> None:
-    for _ in range(6):
-        world.open_interaction(attachments=4, size=150_000)
+    for _ in range(4):
+        world.open_interaction(attachments=3, size=100_000)
     rng = random.Random(2026)
     backups = world.backups
+    # Kill instants spread over a few backups' time, however fast the machine.
+    started = time.perf_counter()
+    backups.run(world.admin, "full")
+    span = 3 * (time.perf_counter() - started) + 0.2
     seen_partial = False
+    verified: set[str] = set()
     for round_ in range(8):
         worker = FORK.Process(
             target=keep_backing_up,
             args=(str(world.root), world.admin.id, START.timestamp() + round_ * 1e6),
         )
         worker.start()
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.02, span))
         os.kill(worker.pid, signal.SIGKILL)
         worker.join()
         seen_partial |= any(backups.folder.glob(".*.partial")) or any(
@@ -624,9 +629,11 @@ def test_a_killed_backup_never_leaves_an_archive_that_looks_complete(
 
         for info in backups.list():
             assert info.manifest is not None, info.problem
-            assert backups.verify(info.id).ok, info.id
+            if info.id not in verified:
+                assert backups.verify(info.id).ok, info.id
+                verified.add(info.id)
 
-    assert backups.list(), "some backups should have completed"
+    assert len(backups.list()) > 1, "some backups should have completed"
     assert seen_partial, "some kills should have landed mid-backup"
     world.clock.now = datetime(2027, 1, 1, tzinfo=SAO_PAULO)
     backups.run(world.admin, "incremental")
