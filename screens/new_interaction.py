@@ -25,6 +25,7 @@ from data.errors import SacError, ValidationError
 from data.i18n import _
 from data.models import Category, Kind, Severity
 from data.store import Draft
+from data.validation import SUBJECT_MAX
 from widgets.attachments import AttachmentField
 from widgets.confirm import ConfirmScreen
 from widgets.fields import FieldError, QuietInput, QuietTextArea
@@ -32,7 +33,6 @@ from widgets.header import AppHeader
 
 log = logging.getLogger("sac.tui")
 
-SUBJECT_MAX = 120
 DATE_FORMAT = "%d/%m/%Y"
 
 # Where each field the store names in a refusal takes the focus.
