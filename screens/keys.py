@@ -44,7 +44,9 @@ class KeysScreen(ModalScreen[None]):
         seen: set[tuple[str, str]] = set()
         for active in self.beneath.active_bindings.values():
             binding = active.binding
-            if not binding.description:
+            # Only the console's own bindings: a focused text field would
+            # otherwise list Textual's cursor keys as well.
+            if not binding.description or not binding.id:
                 continue
             row = (self.app.get_key_display(binding), binding.description)
             if row in seen:
