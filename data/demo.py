@@ -36,9 +36,8 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from data import passwords
 from data.deadlines import SAO_PAULO, BusinessCalendar, policy_for
-from data.errors import ValidationError
 from data.helpdesk import Helpdesk
-from data.i18n import N_, _
+from data.i18n import N_
 from data.models import (
     Attachment,
     Category,
@@ -74,7 +73,7 @@ _BACKSITE = "backsite.com.br"
 
 DEMO_ACCOUNTS: list[tuple[str, str]] = [
     (N_("Administrator"), f"renata.lins@{_BACKSITE}"),
-    (N_("Agent with backup permission"), f"marcos.tavares@{_BACKSITE}"),
+    (N_("Agent"), f"marcos.tavares@{_BACKSITE}"),
     (N_("Agent"), f"juliana.lima@{_BACKSITE}"),
     (N_("Customer"), "carlos.mendes@santos.sp.gov.br"),
     (N_("Customer"), "luciana.rocha@saovicente.sp.leg.br"),
@@ -83,7 +82,7 @@ DEMO_ACCOUNTS: list[tuple[str, str]] = [
 """The accounts the login screen offers: (role label, e-mail).
 
 The label is a message id: translate it with ``_()`` when showing it. Every
-account logs in with ``DEMO_PASSWORD``.
+account logs in with ``DEMO_PASSWORD``; the first agent may also back up.
 """
 
 
@@ -1519,7 +1518,8 @@ class _Writer:
         moves: tuple[Action, ...],
         outreach: bool,
     ) -> list[datetime]:
-        """When each move happens: within the budget but for a few, before now."""
+        """When each move happens: the first answer within the budget but for a
+        few, the clock stopped while the customer is asked, all before now."""
         rng = self.rng
         created = plan.created_at
         policy = policy_for(
@@ -1528,60 +1528,61 @@ class _Writer:
         # Calendar time that surely fits the budget; five business days are
         # never shorter than two calendar days.
         reach = timedelta(days=2) if policy.business_days else policy.budget
-        times: list[datetime] = []
-        cursor, responded = created, False
+        target = self._answer_within(reach, outreach)
         # Days-long budgets leave room to wait for office hours; hours-long
         # ones are met by whoever is on call.
         daytime = reach >= timedelta(days=2) and not outreach
+        times: list[datetime] = []
+        cursor, spent, answered, waiting = created, timedelta(), False, False
         for action in moves:
-            later = responded
-            if action is _A.START and not responded:
-                at = cursor + reach * rng.uniform(0.02, 0.3)
-            elif action in _RESPONSES and not responded:
-                at = self._first_response(created, reach, outreach)
-                at = max(at, cursor + _minutes(rng, 2, 20))
-                responded = True
-            elif action is _A.AUTO_CONCLUDE:
+            if action is _A.AUTO_CONCLUDE:
                 at = cursor + self.auto_conclude + _minutes(rng, 5, 24 * 60)
-            elif action is _A.CANCEL:
-                at = cursor + _minutes(rng, 5, 6 * 60)
-            elif action in _CUSTOMER_ACTIONS:
-                at = cursor + _minutes(rng, 20, 3 * 24 * 60)
+            elif action is _A.CANCEL or action in _CUSTOMER_ACTIONS:
+                at = _office_hours(cursor + _minutes(rng, 20, 3 * 24 * 60), rng)
+            elif answered:
+                at = _office_hours(cursor + _minutes(rng, 10, 26 * 60), rng)
             else:
-                at = cursor + _minutes(rng, 10, 26 * 60)
-            on_call = action in _STAFF_ACTIONS and not (daytime or later)
-            if action is not _A.AUTO_CONCLUDE and not on_call:
-                at = _office_hours(at, rng)
+                share = 1.0 if action is _A.ANSWER else rng.uniform(0.05, 0.4)
+                at = cursor + max((target - spent) * share, _minutes(rng, 2, 20))
+                if daytime:
+                    at = _office_hours(at, rng)
+            if not waiting:
+                spent += at - cursor
+            answered = answered or action is _A.ANSWER
+            waiting = action is _A.ASK
             times.append(at)
             cursor = at
-        return self._fit(times, created, plan.status)
+        return self._fit(times, created, moves)
 
-    def _first_response(
-        self, created: datetime, reach: timedelta, outreach: bool
-    ) -> datetime:
+    def _answer_within(self, reach: timedelta, outreach: bool) -> timedelta:
+        """Running time until the first answer: in budget, or late for a few."""
         rng = self.rng
         if outreach:
-            return created + _minutes(rng, 1, 30)
+            return _minutes(rng, 10, 60)
         if rng.random() < _LATE_SHARE:
-            return created + reach * rng.uniform(1.3, 5)
+            return reach * rng.uniform(1.3, 5)
         if reach >= timedelta(days=2):
             # Leaves room for the move to the next office hours.
-            return created + reach * rng.uniform(0.1, 0.6)
-        return created + reach * rng.uniform(0.3, 0.9)
+            return reach * rng.uniform(0.1, 0.6)
+        return reach * rng.uniform(0.3, 0.9)
 
     def _fit(
-        self, times: list[datetime], created: datetime, status: Status
+        self, times: list[datetime], created: datetime, moves: tuple[Action, ...]
     ) -> list[datetime]:
+        """Bring the moves before now, keeping automatic conclusions in time."""
         if not times:
             return times
         limit = self.now - timedelta(minutes=1)
-        if times[-1] > limit:
-            factor = (limit - created) / (times[-1] - created)
-            times = [created + (at - created) * factor for at in times]
+        if moves[-1] is _A.AUTO_CONCLUDE and times[-1] > limit:
+            # The answer must be old enough for the helpdesk to conclude it.
+            answered_by = limit - self.auto_conclude - timedelta(hours=1)
+            times = _squeeze(times[:-1], created, answered_by)
+            return [*times, _between(self.rng, times[-1] + self.auto_conclude, limit)]
+        times = _squeeze(times, created, limit)
         # An answer left unaccepted for the helpdesk's limit concludes by
         # itself at the next login: keep the demo's answers fresh enough.
         fresh = self.now - self.auto_conclude + timedelta(hours=6)
-        if status is Status.ANSWERED and times[-1] < fresh:
+        if moves[-1] is _A.ANSWER and times[-1] < fresh:
             earliest = max(fresh, times[-2] if len(times) > 1 else created)
             times[-1] = _between(self.rng, earliest, limit)
         return times
@@ -1661,7 +1662,9 @@ class _Writer:
     ) -> None:
         text = self.rng.choice(texts).format_map(slots)
         interaction.timeline.append(Event(kind, at, actor, text=text))
-        if interaction.first_response_at is None:
+        # Asking pauses the deadline's clock; only an answer is a response.
+        answered = kind is EventKind.ANSWERED
+        if answered and interaction.first_response_at is None:
             interaction.first_response_at = at
 
     def _assign(self, interaction: Interaction, assignee: User, at: datetime) -> None:
@@ -1749,18 +1752,21 @@ class _Writer:
 def _walk(
     interaction: Interaction, action: Action, actor: int | None, at: datetime
 ) -> None:
-    """Walk the workflow's path for ``action``, one status change a step."""
+    """Walk the workflow's path for ``action`` as the helpdesk records it.
+
+    One status change a step; the helpdesk's own moves (``actor`` ``None``)
+    are marked automatic, and reaching Respondida stamps ``answered_at``.
+    """
     for status in path(interaction.status, action):
+        data: dict[str, object] = {"from": interaction.status.value, "to": status.value}
+        if actor is None:
+            data["automatic"] = True
         interaction.timeline.append(
-            Event(
-                EventKind.STATUS_CHANGED,
-                at,
-                actor,
-                text=_("Concluded automatically") if action is _A.AUTO_CONCLUDE else "",
-                data={"from": interaction.status.value, "to": status.value},
-            )
+            Event(EventKind.STATUS_CHANGED, at, actor, data=data)
         )
         interaction.status = status
+        if status is Status.ANSWERED:
+            interaction.answered_at = at
 
 
 def _wants_file(interaction: Interaction) -> bool:
@@ -1822,6 +1828,14 @@ def _png(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
 
 
 # -- small helpers ----------------------------------------------------------------
+
+
+def _squeeze(times: list[datetime], start: datetime, limit: datetime) -> list[datetime]:
+    """Scale ``times`` towards ``start`` so that none is after ``limit``."""
+    if times[-1] <= limit:
+        return times
+    factor = (limit - start) / (times[-1] - start)
+    return [start + (at - start) * factor for at in times]
 
 
 def _status_weights(age: timedelta) -> _Weights[Status]:
@@ -1960,12 +1974,13 @@ def populate(
         What was created.
 
     Raises:
-        ValidationError: the store is not empty.
+        ValueError: the store is not empty; callers check first, as the
+            demo is meant for a throwaway data directory.
     """
     repository = helpdesk.repository
     if repository.users() or repository.organisations() or repository.rows():
-        raise ValidationError(
-            _("Demo data goes into an empty data directory; this one has data.")
+        raise ValueError(
+            f"demo data needs an empty data directory, not {helpdesk.root}"
         )
     now = (now or helpdesk.clock()).astimezone(SAO_PAULO)
     rng = random.Random(seed)

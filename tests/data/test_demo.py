@@ -18,8 +18,8 @@ from data.demo import (
     generate_interactions,
     populate,
 )
-from data.errors import ValidationError
 from data.helpdesk import Helpdesk
+from data.i18n import _
 from data.models import (
     Category,
     Direction,
@@ -162,14 +162,18 @@ def test_texts_are_portuguese_and_long_enough(
 def test_every_demo_account_logs_in_with_the_demo_password(
     helpdesk: Helpdesk,
 ) -> None:
-    roles = {"Administrator": Role.ADMIN, "Customer": Role.CUSTOMER}
+    roles = {
+        "Administrator": Role.ADMIN,
+        "Agent": Role.AGENT,
+        "Customer": Role.CUSTOMER,
+    }
 
     for label, email in DEMO_ACCOUNTS:
         user = helpdesk.login(email, DEMO_PASSWORD).user
 
         assert user.email == email
-        assert user.role is roles.get(label, Role.AGENT)
-        assert user.can(Permission.BACKUP) == (label != "Agent" and user.role.is_staff)
+        assert user.role is roles[label]
+        assert user.role.label == _(label)
 
 
 def test_demo_accounts_cover_every_role_and_three_organisations(
@@ -181,9 +185,9 @@ def test_demo_accounts_cover_every_role_and_three_organisations(
     assert sum(u.role is Role.ADMIN for u in users) >= 1
     assert sum(u.role is Role.AGENT for u in users) >= 2
     assert len({c.organisation_id for c in customers}) == len(customers) == 3
-    assert [u.email for u in users if u.permissions] == [
-        email for label, email in DEMO_ACCOUNTS if "backup" in label
-    ]
+    agents = [u for u in users if u.role is Role.AGENT]
+    assert agents[0].can(Permission.BACKUP)
+    assert not any(agent.can(Permission.BACKUP) for agent in agents[1:])
 
 
 def test_the_demo_password_passes_the_rules_for_everyone(
@@ -316,22 +320,46 @@ def test_timelines_are_in_order_and_end_at_the_last_change(
         assert interaction.updated_at == instants[-1]
 
 
-def test_first_responses_and_rejections_match_the_timeline(
+def test_answers_and_rejections_match_the_timeline(
     interactions: list[Interaction],
 ) -> None:
-    responses = (EventKind.ANSWERED, EventKind.INFO_REQUESTED)
-
     for interaction in interactions:
-        first = next((e.at for e in interaction.timeline if e.kind in responses), None)
+        answers = [e.at for e in interaction.timeline if e.kind is EventKind.ANSWERED]
+        reached = [
+            e.at
+            for e in interaction.timeline
+            if e.kind is EventKind.STATUS_CHANGED and e.data["to"] == "answered"
+        ]
         rejections = [e for e in interaction.timeline if e.kind is EventKind.REJECTED]
 
-        assert interaction.first_response_at == first
+        # Asking the customer pauses the clock; only an answer responds.
+        assert interaction.first_response_at == (answers[0] if answers else None)
+        assert interaction.answered_at == (reached[-1] if reached else None)
         assert interaction.rejection_count == len(rejections)
         assert [e.data["count"] for e in rejections] == list(
             range(1, len(rejections) + 1)
         )
         assert all(e.text for e in rejections)
     assert any(i.rejection_count > 1 for i in interactions)
+
+
+def test_automatic_conclusions_come_a_week_after_the_answer(
+    helpdesk: Helpdesk, interactions: list[Interaction]
+) -> None:
+    wait = timedelta(days=helpdesk.config.auto_conclude_days)
+    automatic = [
+        (i, e)
+        for i in interactions
+        for e in i.timeline
+        if e.kind is EventKind.STATUS_CHANGED and e.data.get("automatic")
+    ]
+
+    assert automatic
+    for interaction, event in automatic:
+        assert event.actor_id is None
+        assert event.data["to"] == "concluded"
+        assert interaction.answered_at is not None
+        assert event.at >= interaction.answered_at + wait
 
 
 def test_staff_record_for_customers_note_and_forward(
@@ -425,7 +453,7 @@ def test_demo_customers_have_notifications_some_unread(helpdesk: Helpdesk) -> No
 def test_populate_refuses_a_store_that_has_data(helpdesk: Helpdesk) -> None:
     before = len(helpdesk.repository.users())
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValueError, match="empty"):
         populate(helpdesk, now=NOW)
 
     assert len(helpdesk.repository.users()) == before
