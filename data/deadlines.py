@@ -172,6 +172,8 @@ class DeadlineState(StrEnum):
     MET = "met"
     MET_LATE = "met_late"
     PAUSED = "paused"
+    CLOSED = "closed"
+    """Cancelled, or concluded without an answer: no deadline runs any more."""
 
 
 @dataclass(frozen=True)

@@ -134,15 +134,19 @@ class Helpdesk:
             raise PermissionDenied(_("Your session has ended; log in again."))
         return current
 
-    @staticmethod
-    def _require_staff(actor: User) -> None:
-        if not actor.role.is_staff:
+    def _require_staff(self, actor: User) -> User:
+        """The acting member of the support team, as stored now."""
+        current = self._active(actor)
+        if not current.role.is_staff:
             raise PermissionDenied(_("Only the support team can do this."))
+        return current
 
-    @staticmethod
-    def _require_admin(actor: User) -> None:
-        if actor.role is not Role.ADMIN:
+    def _require_admin(self, actor: User) -> User:
+        """The acting administrator, as stored now."""
+        current = self._active(actor)
+        if current.role is not Role.ADMIN:
             raise PermissionDenied(_("Only an administrator can do this."))
+        return current
 
     def _user(self, user_id: int) -> User:
         user = self.repository.get_user(user_id)
@@ -297,7 +301,7 @@ class Helpdesk:
         return user.public()
 
     def change_password(self, actor: User, current: str, new: str) -> None:
-        user = self._user(actor.id)
+        user = self._active(actor)
         if not passwords.verify_password(user.password_hash, current):
             raise ValidationError(
                 _("The current password is not right."), field="current"
@@ -309,6 +313,7 @@ class Helpdesk:
         log.info("user %s changed their password", user.id)
 
     def get_user(self, actor: User, user_id: int) -> User:
+        self._active(actor)
         if actor.id != user_id:
             self._require_staff(actor)
         return self._user(user_id).public()
@@ -320,7 +325,7 @@ class Helpdesk:
     def _change_user(
         self, actor: User, user_id: int, change: Callable[[User], None]
     ) -> User:
-        self._require_admin(self._active(actor))
+        self._require_admin(actor)
         with self.repository.transaction():
             user = self._user(user_id)
             change(user)
@@ -332,15 +337,17 @@ class Helpdesk:
             if permission.value not in user.permissions:
                 user.permissions.append(permission.value)
 
+        user = self._change_user(actor, user_id, add)
         log.info("user %s granted %s by %s", user_id, permission.value, actor.id)
-        return self._change_user(actor, user_id, add)
+        return user
 
     def revoke(self, actor: User, user_id: int, permission: Permission) -> User:
         def remove(user: User) -> None:
             user.permissions = [p for p in user.permissions if p != permission.value]
 
+        user = self._change_user(actor, user_id, remove)
         log.info("user %s lost %s by %s", user_id, permission.value, actor.id)
-        return self._change_user(actor, user_id, remove)
+        return user
 
     def unlock(self, actor: User, email: str) -> None:
         self._require_admin(actor)
@@ -366,6 +373,17 @@ class Helpdesk:
         self._change_user(actor, user_id, reset)
         self.repository.delete_sessions(user_id=user_id)
         log.info("password of user %s reset by %s", user_id, actor.id)
+
+    def locked_accounts(self, actor: User) -> dict[str, datetime]:
+        """The e-mail addresses of accounts locked now, and until when."""
+        self._require_admin(actor)
+        now = self._now()
+        locked = {}
+        for user in self.repository.users():
+            until = self.repository.attempts(user.email).locked_until
+            if until is not None and until > now:
+                locked[user.email] = until
+        return locked
 
     def deactivate(self, actor: User, user_id: int) -> User:
         if actor.id == user_id:
@@ -429,6 +447,7 @@ class Helpdesk:
         return organisation
 
     def get_organisation(self, actor: User, organisation_id: int) -> Organisation:
+        actor = self._active(actor)
         if not actor.role.is_staff and actor.organisation_id != organisation_id:
             raise NotFound(
                 _("There is no organisation number {id}.", id=organisation_id)
@@ -436,6 +455,7 @@ class Helpdesk:
         return self._organisation(organisation_id)
 
     def list_organisations(self, actor: User) -> list[Organisation]:
+        actor = self._active(actor)
         if actor.role.is_staff:
             return self.repository.organisations()
         if actor.organisation_id is None:
@@ -453,6 +473,7 @@ class Helpdesk:
         consultant_id: int | None = None,
         domains: list[str] | None = None,
     ) -> Organisation:
+        """Change what is given of an organisation; ``None`` keeps a value."""
         self._require_admin(actor)
         with self.repository.transaction():
             organisation = self._organisation(organisation_id)
@@ -505,6 +526,7 @@ class Helpdesk:
         )
 
     def _load(self, actor: User, protocol: int) -> Interaction:
+        self._active(actor)
         interaction = self.repository.get_interaction(protocol)
         if interaction is None or not self._visible(actor, interaction):
             # The same words for "absent" and "not yours": a customer learns
@@ -528,9 +550,20 @@ class Helpdesk:
         return self._for_reader(actor, self._load(actor, protocol))
 
     def deadline(self, interaction: Interaction) -> Deadline:
-        return deadline_for(interaction, self._now(), self.calendar)
+        closed = _closed(
+            interaction.status, interaction.first_response_at, interaction.created_at
+        )
+        return closed or deadline_for(interaction, self._now(), self.calendar)
 
     def _row_deadline(self, row: dict[str, Any], now: datetime) -> Deadline:
+        first = row["first_response_at"]
+        closed = _closed(
+            Status(row["status"]),
+            first,
+            datetime.fromisoformat(row["created_at"]),
+        )
+        if closed is not None:
+            return closed
         pauses = [
             (
                 datetime.fromisoformat(start),
@@ -539,7 +572,6 @@ class Helpdesk:
             for start, end in row["pauses"]
         ]
         severity = Severity(row["severity"]) if row["severity"] else None
-        first = row["first_response_at"]
         return evaluate(
             opened_at=datetime.fromisoformat(row["created_at"]),
             policy=policy_for(Category(row["category"]), severity, row["on_site"]),
@@ -626,6 +658,7 @@ class Helpdesk:
         Only the rows of the page get their deadline worked out, except in
         the queue, whose order is the deadline.
         """
+        actor = self._active(actor)
         now = self._now()
         rows = self._filtered_rows(actor, query)
         end = query.offset + query.limit
@@ -1237,7 +1270,7 @@ class Helpdesk:
 
     def save_canned_answer(self, actor: User, title: str, text: str) -> CannedAnswer:
         """Keep a ready answer; one with the same title is replaced."""
-        self._require_staff(self._active(actor))
+        self._require_staff(actor)
         title = validation.check_subject(title, field="title")
         text = _required_text(text, field="text", label=_("Answer"))
         with self.repository.transaction():
@@ -1257,7 +1290,7 @@ class Helpdesk:
         return answer
 
     def delete_canned_answer(self, actor: User, answer_id: int) -> None:
-        self._require_staff(self._active(actor))
+        self._require_staff(actor)
         with self.repository.transaction():
             stored = self.repository.setting("canned_answers", [])
             kept = [item for item in stored if item["id"] != answer_id]
@@ -1315,8 +1348,8 @@ class Helpdesk:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> list[ReportRow]:
-        """Monthly figures per severity over every interaction (staff only)."""
-        self._require_staff(actor)
+        """Monthly figures per severity over every interaction (administrators)."""
+        self._require_admin(actor)
         return monthly_report(
             self.repository.all_interactions(),
             self._now(),
@@ -1330,15 +1363,18 @@ class Helpdesk:
     def notifications(
         self, actor: User, *, unread_only: bool = False
     ) -> list[Notification]:
+        self._active(actor)
         items = self.repository.notifications(actor.id)
         if unread_only:
             items = [n for n in items if not n.read]
         return sorted(items, key=lambda n: n.id, reverse=True)
 
     def unread_count(self, actor: User) -> int:
+        self._active(actor)
         return sum(1 for n in self.repository.notifications(actor.id) if not n.read)
 
     def mark_read(self, actor: User, ids: list[int]) -> None:
+        self._active(actor)
         mine = {n.id for n in self.repository.notifications(actor.id)}
         self.repository.mark_read(actor.id, [i for i in ids if i in mine])
 
@@ -1370,6 +1406,17 @@ def check_update_date(wished: date | None, today: date) -> None:
         )
 
 
+def _closed(
+    status: Status, first_response: object, opened_at: datetime
+) -> Deadline | None:
+    """No deadline for what was cancelled, or concluded before any answer."""
+    if status is Status.CANCELLED or (
+        status is Status.CONCLUDED and not first_response
+    ):
+        return Deadline(DeadlineState.CLOSED, opened_at, timedelta(0), _("no deadline"))
+    return None
+
+
 def _queue_order(summary: Summary) -> tuple[int, datetime, int]:
     """Late first, then by how soon the deadline runs out."""
     urgency = {
@@ -1379,5 +1426,6 @@ def _queue_order(summary: Summary) -> tuple[int, datetime, int]:
         DeadlineState.PAUSED: 3,
         DeadlineState.MET_LATE: 4,
         DeadlineState.MET: 4,
+        DeadlineState.CLOSED: 5,
     }[summary.deadline.state]
     return (urgency, summary.deadline.due_at, summary.protocol)
