@@ -249,10 +249,15 @@ class Record:
     _instants: tuple[str, ...] = ()
     _dates: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The record as JSON-ready values, without the fields in ``exclude``."""
         # Hand-written rather than dataclasses.asdict, which deep-copies
         # every value and made a bulk load of 10,000 interactions take 20 s.
-        return {name: _plain(getattr(self, name)) for name in _field_names(type(self))}
+        return {
+            name: _plain(getattr(self, name))
+            for name in _field_names(type(self))
+            if name not in exclude
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:

@@ -65,9 +65,7 @@ def search_document(interaction: Interaction) -> dict[str, str]:
 
 def summary_of(interaction: Interaction) -> dict[str, Any]:
     """The row that lists, boxes and the queue show for an interaction."""
-    data = interaction.to_dict()
-    for heavy in ("description", "timeline", "attachments"):
-        del data[heavy]
+    data = interaction.to_dict(exclude=("description", "timeline", "attachments"))
     data["attachment_count"] = len(interaction.attachments)
     data["pauses"] = [
         [start.isoformat(), end.isoformat() if end else None]
@@ -99,7 +97,12 @@ class TinyRepository:
 
     def _recover(self) -> None:
         journal = self.files.table(_COUNTERS, "journal")
-        pending = [doc["protocol"] for doc in journal.all()]
+        pending = [
+            protocol
+            for doc in journal.all()
+            for protocol in doc.get("protocols", [doc.get("protocol")])
+            if protocol is not None
+        ]
         if not pending:
             return
         for protocol in pending:
@@ -236,10 +239,16 @@ class TinyRepository:
 
         For demo data, imports and benchmarks: a shard or index file is
         rewritten once per call instead of once per interaction. The
-        protocol counter moves past the highest protocol loaded.
+        protocol counter moves past the highest protocol loaded. Like every
+        change, it is journalled: a load killed half-way is completed from
+        the shards by the next writer.
 
         Returns:
             How many interactions were kept.
+
+        Raises:
+            ValueError: a protocol already handed out is among them; a bulk
+                load never overwrites.
         """
         shards: dict[str, dict[str, Any]] = {}
         searches: dict[str, dict[str, Any]] = {}
@@ -263,7 +272,17 @@ class TinyRepository:
                     key
                 ] = row
             highest = max(highest, interaction.protocol)
+        if not shards:
+            return 0
+        loaded = [int(key) for documents in shards.values() for key in documents]
         with self.transaction():
+            if min(loaded) < self.peek_id("protocol"):
+                raise ValueError(
+                    f"protocol {min(loaded)} is already handed out; "
+                    "bulk loads only add new interactions"
+                )
+            journal = self.files.table(_COUNTERS, "journal")
+            journal.insert({"protocols": loaded})
             for relative, documents in (
                 *shards.items(),
                 *searches.items(),
@@ -279,7 +298,8 @@ class TinyRepository:
                 counters.upsert(
                     Document({**current, "protocol": highest + 1}, doc_id=1)
                 )
-        return sum(len(documents) for documents in shards.values())
+            journal.truncate()
+        return len(loaded)
 
     def _write_rows(self, interaction: Interaction) -> None:
         # Subject and description never change, so the search text is
