@@ -534,12 +534,13 @@ def number(value: int) -> str:
     return text.replace(",", ".") if language() == "pt_BR" else text
 
 
-def count_words(count: int, unit: Literal["table", "record", "file"]) -> str:
-    """ "1 tabela", "383 tabelas": a count with its noun in the right number."""
+def count_words(count: int, unit: Literal["table", "record", "file", "backup"]) -> str:
+    """A count with its noun in the right number: "1 tabela", "383 tabelas"."""
     words = {
         "table": (_("{count} table"), _("{count} tables")),
         "record": (_("{count} record"), _("{count} records")),
         "file": (_("{count} file"), _("{count} files")),
+        "backup": (_("{count} backup"), _("{count} backups")),
     }[unit]
     return words[count != 1].format(count=number(count))
 
@@ -994,7 +995,7 @@ class Backups:
         self._require(actor)
         report = progress or _ignore
         target = Path(target).expanduser().absolute()
-        self._check_target(target)
+        self.check_restore_target(target)
         with self._exclusive():
             info = self.find(backup_id)
             if info.manifest is None or info.missing:
@@ -1044,7 +1045,9 @@ class Backups:
         report(_("Restore finished: {path}", path=target), 1, 1)
         return result
 
-    def _check_target(self, target: Path) -> None:
+    def check_restore_target(self, target: Path) -> None:
+        """Refuse a target that is not a new or empty folder outside the data."""
+        target = Path(target).expanduser().absolute()
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise ValidationError(
                 _(

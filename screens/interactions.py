@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static, Tab, Tabs
 
+from data.backup import may_back_up
 from data.deadlines import DeadlineState
 from data.errors import SacError
 from data.i18n import _
@@ -47,6 +48,7 @@ class InteractionsScreen(Screen[None]):
         Binding("n", "new", _("New interaction"), id="list.new"),
         Binding("slash", "search", _("Search"), id="list.search"),
         Binding("a", "notifications", _("Notifications"), id="list.notifications"),
+        Binding("ctrl+b", "backup", _("System backup"), id="list.backup"),
         Binding("t", "next_box", _("Next tab"), id="list.next_box", show=False),
         Binding("f", "filters", _("Filters"), id="list.filters", show=False),
         Binding("r", "refresh", _("Refresh"), id="list.refresh", show=False),
@@ -280,6 +282,18 @@ class InteractionsScreen(Screen[None]):
         from screens.notifications import NotificationsScreen
 
         self.app.push_screen(NotificationsScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "backup":
+            # Only those who may back up ever see the entry; the store
+            # refuses everyone else too.
+            return may_back_up(self.app.user)
+        return True
+
+    def action_backup(self) -> None:
+        from screens.backup import BackupScreen
+
+        self.app.push_screen(BackupScreen())
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
