@@ -884,20 +884,23 @@ class Backups:
         """
         excluded = self._excluded()
         found: list[str] = []
-        for folder, subfolders, names in os.walk(self.root):
-            relative = Path(folder).relative_to(self.root)
-            if not relative.parts:
-                subfolders[:] = [name for name in subfolders if name not in excluded]
-            subfolders.sort()
-            for name in names:
-                if not relative.parts and (name in excluded or _is_log(name)):
-                    continue
-                if name.startswith(".") and name.endswith(_IN_FLIGHT):
-                    continue
-                path = Path(folder) / name
-                if path.is_symlink() or not path.is_file():
-                    continue
-                found.append((relative / name).as_posix())
+
+        def walk(folder: str, prefix: str) -> None:
+            # os.scandir tells files from folders without a stat per file:
+            # this runs while the store's lock is held.
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if not prefix and (name in excluded or _is_log(name)):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        walk(entry.path, f"{prefix}{name}/")
+                    elif entry.is_file(follow_symlinks=False) and not (
+                        name.startswith(".") and name.endswith(_IN_FLIGHT)
+                    ):
+                        found.append(prefix + name)
+
+        walk(str(self.root), "")
         found.sort(key=lambda rel: (rel.startswith(f"{DATAFILES}/"), rel))
         return found
 
@@ -1376,9 +1379,7 @@ class _Writer:
                     shutil.copy2(source, destination)
                 linked.append((relative, destination))
             lock_seconds = time.perf_counter() - locked
-        files = [
-            _Staged(relative, Path(path), os.stat(path)) for relative, path in linked
-        ]
+        files = [_Staged(relative, path, os.stat(path)) for relative, path in linked]
         self.report(
             _(
                 "Snapshot taken ({files}); the helpdesk is free again.",
@@ -1452,9 +1453,7 @@ class _Writer:
                     elif content is not None:
                         counts.append(counter.submit(_tables_of, relative, content))
                     else:
-                        counts.append(
-                            counter.submit(_tables_of, relative, path.read_bytes())
-                        )
+                        counts.append(counter.submit(_tables_of, relative, _read(path)))
                 self.report(
                     _("File backup complete, moving on to the next step...")
                     if in_datafiles
@@ -1506,7 +1505,7 @@ class _Writer:
     def _store(
         self,
         relative: str,
-        path: Path,
+        path: str,
         stat: os.stat_result,
         previous: FileEntry | None,
         body: _GzipMembers,
@@ -1646,7 +1645,7 @@ class _Staged(NamedTuple):
     """A data file's link in the staging folder, and its state when linked."""
 
     relative: str
-    path: Path
+    path: str
     stat: os.stat_result
 
 
@@ -1768,6 +1767,11 @@ def _tables_of(relative: str, content: bytes) -> list[TableEntry]:
         for name, records in data.items()
         if isinstance(records, dict)
     ]
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _is_log(name: str) -> bool:
