@@ -807,10 +807,12 @@ class Backups:
             self.folder.mkdir(parents=True, exist_ok=True)
             if self._remove_leftovers():
                 report(_("Removed what an interrupted backup had left behind."), 0, 0)
+            earlier = [info for info in self.list() if info.manifest is not None]
             parent = None
             fell_back = False
             if kind == "incremental":
-                parent = self._parent()
+                usable = [info for info in earlier if not info.missing]
+                parent = usable[-1].manifest if usable else None
                 if parent is None:
                     kind, fell_back = "full", True
                     log.warning("no usable full backup: making a full one")
@@ -819,13 +821,8 @@ class Backups:
                         0,
                         0,
                     )
-            writer = _Writer(self, kind, parent, report)
+            writer = _Writer(self, kind, parent, earlier, report)
             return writer.run(actor, fell_back)
-
-    def _parent(self) -> Manifest | None:
-        """The newest readable backup whose whole chain is in the folder."""
-        usable = [info for info in self.list() if info.restorable]
-        return usable[-1].manifest if usable else None
 
     def _remove_leftovers(self) -> list[str]:
         """Delete what killed backups left; called with the backup lock held."""
@@ -1295,11 +1292,18 @@ class _Writer:
     """One backup being made: snapshot, then archive, then rename."""
 
     def __init__(
-        self, backups: Backups, kind: Kind, parent: Manifest | None, report: Progress
+        self,
+        backups: Backups,
+        kind: Kind,
+        parent: Manifest | None,
+        earlier: list[BackupInfo],
+        report: Progress,
     ) -> None:
         self.backups = backups
         self.kind = kind
         self.parent = parent
+        # The readable backups already in the folder, oldest first.
+        self.earlier = [info.manifest for info in earlier if info.manifest]
         self.report = report
         self.created_at = backups._now()
         self.id = backups._new_id(kind, self.created_at)
@@ -1319,7 +1323,7 @@ class _Writer:
             self.backups.folder,
         )
         try:
-            files, lock_seconds = self._snapshot()
+            files, lock_seconds = self._snapshot(self._known_signatures())
             manifest = self._archive(files)
             self.report(_("Closing the archive..."), 1, 1)
             self._finish(manifest)
@@ -1353,21 +1357,32 @@ class _Writer:
         self.report(_("Backup {id} finished successfully.", id=self.id), 1, 1)
         return result
 
-    def _snapshot(self) -> tuple[list[_Staged], float]:
+    def _snapshot(self, known: dict[str, list[int]]) -> tuple[list[_Staged], float]:
         """Hard-link every data file into staging while holding the store's lock.
 
-        The links are numbered in one flat folder: creating and removing the
+        A file whose inode, size and modification time are those the parent
+        backup saw has not been replaced since (the store replaces, never
+        rewrites in place), so an incremental does not even link it. The
+        links are numbered in one flat folder: creating and removing the
         data directory's sub-folders would cost more than the links.
         """
         self.report(_("Taking a snapshot of the data directory..."), 0, 0)
         self.staging.mkdir(parents=True)
         root = str(self.backups.root)
         staging = str(self.staging)
-        linked: list[tuple[str, str]] = []
+        parent = {e.path for e in self.parent.files} if self.parent else set()
+        files: list[_Staged] = []
         with self.backups.repository.transaction():
             locked = time.perf_counter()
             for number_, relative in enumerate(self.backups.data_files()):
                 source = f"{root}/{relative}"
+                try:
+                    stat = os.stat(source)
+                except FileNotFoundError:
+                    continue
+                if relative in parent and known.get(relative) == _signature(stat):
+                    files.append(_Staged(relative, "", stat))
+                    continue
                 destination = f"{staging}/{number_}"
                 try:
                     os.link(source, destination)
@@ -1377,9 +1392,8 @@ class _Writer:
                     # A file system without hard links: a copy made under the
                     # lock is as consistent, only slower.
                     shutil.copy2(source, destination)
-                linked.append((relative, destination))
+                files.append(_Staged(relative, destination, stat))
             lock_seconds = time.perf_counter() - locked
-        files = [_Staged(relative, path, os.stat(path)) for relative, path in linked]
         self.report(
             _(
                 "Snapshot taken ({files}); the helpdesk is free again.",
@@ -1404,15 +1418,9 @@ class _Writer:
         content is parsed, on a thread of its own beside the compression.
         """
         parent_files = {e.path: e for e in self.parent.files} if self.parent else {}
-        known = self._known_signatures()
         counted = self._known_counts()
         self.signatures = {s.relative: _signature(s.stat) for s in files}
-        unread = {
-            staged.relative
-            for staged in files
-            if staged.relative in parent_files
-            and known.get(staged.relative) == self.signatures[staged.relative]
-        }
+        unread = {staged.relative for staged in files if not staged.path}
         total = sum(s.stat.st_size for s in files if s.relative not in unread) or 1
         done = 0
         entries: list[FileEntry] = []
@@ -1475,7 +1483,7 @@ class _Writer:
         return Manifest(
             id=self.id,
             kind=self.kind,
-            sequence=self._sequence(),
+            sequence=max((m.sequence for m in self.earlier), default=0) + 1,
             created_at=self.created_at,
             chain=[*(self.parent.chain if self.parent else []), self.id],
             parent=self.parent.id if self.parent else None,
@@ -1487,10 +1495,7 @@ class _Writer:
 
     def _known_counts(self) -> dict[str, list[tuple[str, int]]]:
         """The tables and record counts of each JSON content counted before."""
-        newest = self.parent
-        if newest is None:
-            readable = [i for i in self.backups.list() if i.manifest is not None]
-            newest = readable[-1].manifest if readable else None
+        newest = self.parent or (self.earlier[-1] if self.earlier else None)
         if newest is None:
             return {}
         by_file: dict[str, list[tuple[str, int]]] = {}
@@ -1577,14 +1582,6 @@ class _Writer:
             return {}
         return cache.get("files", {})
 
-    def _sequence(self) -> int:
-        sequences = [
-            info.manifest.sequence
-            for info in self.backups.list()
-            if info.manifest is not None
-        ]
-        return max(sequences, default=0) + 1
-
     def _finish(self, manifest: Manifest) -> None:
         """Put the describing members in front of the body; fsync; rename."""
         raw = orjson.dumps(manifest.to_dict(), option=orjson.OPT_INDENT_2)
@@ -1642,7 +1639,11 @@ class _Writer:
 
 
 class _Staged(NamedTuple):
-    """A data file's link in the staging folder, and its state when linked."""
+    """A data file's link in the staging folder ("" if unchanged), and its state.
+
+    ``stat`` is the data file's own, taken under the lock: the signature the
+    next incremental compares with.
+    """
 
     relative: str
     path: str
