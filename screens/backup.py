@@ -355,9 +355,8 @@ class BackupScreen(Screen[None]):
         grid-size: 8 3; grid-columns: 10 9 9 9 9 9 9 9; grid-rows: 1;
         height: 3; margin-bottom: 1;
     }
-    #weekdays .day-name { width: 9; }
     #weekdays Label { color: $text-muted; padding: 0 1; }
-    #weekdays .day-name { padding: 0; color: $text; }
+    #weekdays .day-name { width: 9; padding: 0; color: $text; }
     #weekdays Checkbox { width: 5; }
     #schedule-buttons { height: 1; margin-bottom: 1; }
     #schedule-status { height: auto; margin-top: 1; padding: 0 1; }
