@@ -29,7 +29,9 @@ from data.models import Product, Role
 SIZE = 100_000
 BOOTSTRAP_EMAIL = "bootstrap.admin@backsite.com.br"
 BOOTSTRAP_PASSWORD = "granito-violeta-2718"
-BUILT_AT = datetime(2025, 5, 2, 18, 0, tzinfo=SAO_PAULO)
+# The contract suite's first instant: at it, no answer is old enough to
+# conclude by itself, so a test's first login does not conclude hundreds.
+BUILT_AT = datetime(2025, 5, 5, 10, 0, tzinfo=SAO_PAULO)
 
 _CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
