@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 
+from data import passwords
 from data.deadlines import SAO_PAULO
 from data.helpdesk import Helpdesk
 from data.models import Category, Kind, Product, Role, Severity, User
@@ -32,6 +34,15 @@ class People:
         self.agent = agent
         self.customer = customer
         self.other = other
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Argon2id with its defaults costs up to half a second a hash on two
+    # loaded cores; these tests are about screens, so the same algorithm runs
+    # with its smallest parameters.
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
 
 
 @pytest.fixture
