@@ -5,7 +5,12 @@ Assunto, Descrição, the category's own fields (severity and on-site
 attendance for Suporte, the wished date for Atualização) and Anexos. Step 1
 stays on screen, read-only, until "Voltar" makes it editable again. A
 refusal of the store shows next to its field, which gets the focus; nothing
-typed is lost. Staff recording for a customer is not offered here yet.
+typed is lost.
+
+The support team opens it for someone else (screens/on_behalf.py asks
+whom): on behalf of a customer who called, who becomes its author, or
+towards an organisation, where it lands in its people's Recebidos. The line
+above Categoria says which.
 """
 
 from __future__ import annotations
@@ -96,16 +101,40 @@ class NewInteractionScreen(Screen[None]):
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        on_behalf_of: int | None = None,
+        towards_organisation: int | None = None,
+    ) -> None:
+        """Open the form for oneself, or, for the support team, for others.
+
+        Args:
+            on_behalf_of: the customer who called; they become the author.
+            towards_organisation: the organisation the interaction goes to.
+        """
         super().__init__()
         self.step = 1
         self.sending = False
+        self.on_behalf_of = on_behalf_of
+        self.towards_organisation = towards_organisation
 
     # -- layout ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield AppHeader(_("New interaction"))
         with VerticalScroll(id="new-form"):
+            if self.on_behalf_of is not None:
+                yield self.row(
+                    "for",
+                    _("On behalf of"),
+                    Static("", id="for-whom", markup=False),
+                    error=False,
+                )
+            elif self.towards_organisation is not None:
+                yield self.row(
+                    "for", _("To"), Static("", id="for-whom", markup=False), error=False
+                )
             yield self.row(
                 "category",
                 _("Category"),
@@ -213,17 +242,36 @@ class NewInteractionScreen(Screen[None]):
 
     @work(exclusive=True, group="new-organisation")
     async def offer_pdc(self) -> None:
-        """Offer PDC only to an organisation with that contract."""
-        user = self.app.user
-        if user is None or user.organisation_id is None:
+        """Offer PDC only to an organisation with that contract.
+
+        The organisation is the one the interaction will belong to: the
+        person's own, the customer's on whose behalf it is recorded, or the
+        one it goes to; the line above Categoria names them.
+        """
+        store, user = self.app.store, self.app.user
+        if user is None:
             return
         try:
+            customer = None
+            organisation_id = self.towards_organisation or user.organisation_id
+            if self.on_behalf_of is not None:
+                customer = await self.app.call(store.get_user, user, self.on_behalf_of)
+                organisation_id = customer.organisation_id
+            if organisation_id is None:
+                return
             organisation = await self.app.call(
-                self.app.store.get_organisation, user, user.organisation_id
+                store.get_organisation, user, organisation_id
             )
         except SacError as error:
             log.info("PDC not offered: %s", error.message)
+            for line in self.query("#for-whom").results(Static):
+                line.update(error.message)
             return
+        if customer is not None:
+            whom = f"{customer.name} · {organisation.name}"
+            self.query_one("#for-whom", Static).update(whom)
+        elif self.towards_organisation is not None:
+            self.query_one("#for-whom", Static).update(organisation.name)
         if organisation.pdc:
             category = self.query_one("#category", Select)
             chosen = category.value
@@ -321,6 +369,8 @@ class NewInteractionScreen(Screen[None]):
             subject=self.query_one("#subject", Input).value,
             description=self.query_one("#description", QuietTextArea).text,
             attachments=list(self.query_one(AttachmentField).paths),
+            on_behalf_of=self.on_behalf_of,
+            towards_organisation=self.towards_organisation,
         )
         if category is Category.SUPPORT:
             severity = self.query_one("#severity", Select).value
@@ -352,6 +402,11 @@ class NewInteractionScreen(Screen[None]):
         self.app.notify(
             _("Interaction created with protocol {protocol}", protocol=protocol)
         )
+        if self.app.user.role.is_staff:
+            from screens.staff_detail import StaffDetailScreen
+
+            self.app.switch_screen(StaffDetailScreen(protocol))
+            return
         from screens.detail import DetailScreen
 
         self.app.switch_screen(DetailScreen(protocol))

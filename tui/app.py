@@ -111,6 +111,11 @@ class SacApp(App[None]):
         self.user = user
         self.session_token = token
         log.info("console opened for user %s", user.id)
+        if user.role.is_staff:
+            from screens.queue import QueueScreen
+
+            self.switch_screen(QueueScreen())
+            return
         from screens.interactions import InteractionsScreen
 
         self.switch_screen(InteractionsScreen())
