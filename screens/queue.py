@@ -23,9 +23,10 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from data.backup import may_back_up
 from data.errors import SacError
 from data.i18n import _
-from data.models import Category, Kind, Severity, Status, User
+from data.models import Category, Kind, Notification, Severity, Status, User
 from data.store import Box, Page, Query, QueueCounts, Summary
 from screens.interactions import DEADLINE_STYLE, InteractionsScreen
+from screens.notifications import NotificationsScreen
 from screens.on_behalf import open_on_behalf
 from tui.plain import when
 from widgets.fields import QuietInput
@@ -124,6 +125,7 @@ class QueueScreen(Screen[None]):
         self.organisations: dict[int, str] = {}
         self.people: dict[int, User] = {}
         self.wide = 0
+        self.columns_width = 0
 
     # -- layout ---------------------------------------------------------------
 
@@ -178,13 +180,18 @@ class QueueScreen(Screen[None]):
 
     @staticmethod
     def layout_for(width: int) -> int:
-        """0 at 80 columns, 1 with room for the status, 2 for the assignee too."""
-        return 2 if width >= 124 else 1 if width >= 100 else 0
+        """0 up to 115 columns, 1 with a status column, 2 with the assignee too.
+
+        The subject gets the first 36 columns beyond 80: it is what the
+        agent reads to choose.
+        """
+        return 2 if width >= 140 else 1 if width >= 116 else 0
 
     def add_columns(self) -> None:
         """The columns that fit; the rest of the row shows under the table."""
         table = self.query_one(DataTable)
-        organisation = 20 if self.wide == 2 else 12
+        self.columns_width = self.size.width
+        organisation = self.organisation_width()
         # Each column pads a cell on both sides; the scrollbar takes one.
         fixed = (9 + 2) + (7 + 2) + (organisation + 2) + (21 + 2) + 2 + 1
         table.add_column(_("Protocol"), key="protocol", width=9)
@@ -203,10 +210,15 @@ class QueueScreen(Screen[None]):
             table.add_column(_("Status"), key="status", width=18)
         table.add_column(_("Deadline"), key="deadline", width=21)
 
+    def organisation_width(self) -> int:
+        if self.wide == 2:
+            return 20
+        return 16 if self.size.width >= 96 else 12
+
     def on_resize(self) -> None:
-        wide = self.layout_for(self.size.width)
-        if wide != self.wide:
-            self.wide = wide
+        # The subject takes whatever width the other columns leave.
+        if self.size.width != self.columns_width:
+            self.wide = self.layout_for(self.size.width)
             self.query_one(DataTable).clear(columns=True)
             self.add_columns()
             self.fill(self.current_protocol(), append_from=None)
@@ -310,7 +322,7 @@ class QueueScreen(Screen[None]):
             Text(protocol, "bold yellow" if self.flagged(row) else ""),
             severity,
             Text(row.subject),
-            Text(short_name(organisation, 20 if self.wide == 2 else 12)),
+            Text(short_name(organisation, self.organisation_width())),
         ]
         if self.wide == 2:
             cells.append(Text(self.assignee(row)))
@@ -432,9 +444,7 @@ class QueueScreen(Screen[None]):
         self.app.push_screen(StaffBoxesScreen())
 
     def action_notifications(self) -> None:
-        from screens.notifications import NotificationsScreen
-
-        self.app.push_screen(NotificationsScreen())
+        self.app.push_screen(StaffNotificationsScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "backup":
@@ -494,6 +504,9 @@ class StaffBoxesScreen(InteractionsScreen):
     def action_new(self) -> None:
         self.on_behalf()
 
+    def action_notifications(self) -> None:
+        self.app.push_screen(StaffNotificationsScreen())
+
     @work(exclusive=True, group="boxes-on-behalf")
     async def on_behalf(self) -> None:
         refusal = await open_on_behalf(self.app)
@@ -509,3 +522,15 @@ class StaffBoxesScreen(InteractionsScreen):
             self.action_clear_search()
         else:
             self.dismiss()
+
+
+class StaffNotificationsScreen(NotificationsScreen):
+    """The team's notifications; Enter opens the team's detail of one."""
+
+    @work(exclusive=True, group="notifications")
+    async def open(self, item: Notification) -> None:
+        if not item.read and await self.mark([item]):
+            self.show_count()
+        from screens.staff_detail import StaffDetailScreen
+
+        self.app.push_screen(StaffDetailScreen(item.protocol))

@@ -369,8 +369,8 @@ async def test_l_shows_received_and_sent_and_comes_back(
         assert app.screen is queue_screen
 
 
-async def test_a_notifies_and_admins_reach_the_backup(
-    make_app, signed_in, people
+async def test_a_notification_opens_the_teams_detail_and_admins_reach_the_backup(
+    make_app, signed_in, people, queue
 ) -> None:
     from screens.backup import BackupScreen
     from screens.notifications import NotificationsScreen
@@ -383,6 +383,11 @@ async def test_a_notifies_and_admins_reach_the_backup(
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, NotificationsScreen)
+        # "Interaction N was assigned to you."
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffDetailScreen)
+        assert app.screen.protocol == queue["medium"]
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
