@@ -65,8 +65,12 @@ class StaffDetailScreen(DetailScreen):
         Binding("t", "take", _("Take"), id="staff.take"),
         Binding("f", "forward", _("Forward"), id="staff.forward"),
         Binding("n", "note", _("Internal note"), id="staff.note"),
-        Binding("p", "ask_customer", _("Ask for information"), id="staff.ask"),
-        Binding("g", "assign", _("Assign"), id="staff.assign"),
+        # Out of the footer, which has no room for them at 80 columns; the
+        # Básico tab names them, F1 and Ctrl+P list them.
+        Binding(
+            "p", "ask_customer", _("Ask for information"), show=False, id="staff.ask"
+        ),
+        Binding("g", "assign", _("Assign"), show=False, id="staff.assign"),
         Binding("ctrl+r", "refresh", _("Refresh"), show=False, id="staff.refresh"),
     ]
 
@@ -78,9 +82,13 @@ class StaffDetailScreen(DetailScreen):
 
     def on_mount(self) -> None:
         # Above the tabs, so that it stays in view whichever tab is open.
-        banner = Static("", id="staff-on-call", markup=False)
+        banner = Static("", id="staff-on-call")
         banner.display = False
         self.mount(banner, before="#detail-tabs")
+        keys = _("p asks the customer for information · g assigns · F1 every key")
+        self.query_one("#basic-scroll").mount(
+            Static(keys, id="staff-keys", classes="hint", markup=False)
+        )
 
     # -- what only the team reads ---------------------------------------------
 
@@ -134,14 +142,29 @@ class StaffDetailScreen(DetailScreen):
             cells.append(Static(f"{label}:", classes="field-label", markup=False))
             cells.append(Static(value, classes="field-value", markup=False))
         await self.query_one("#basic-fields", Grid).mount_all(cells)
+        self.show_on_call(phone)
+
+    def show_on_call(self, phone: str) -> None:
+        """The on-call phone above the tabs, with the guide's own sentence.
+
+        It replaces the sentence's box in Básico, which has no room left at
+        24 lines once the team's fields are there.
+        """
+        self.query_one("#on-call", Static).display = False
         banner = self.query_one("#staff-on-call", Static)
         banner.display = bool(phone)
-        banner.update(
-            _(
-                "Critical, opened out of business hours: on-call phone {phone}",
-                phone=phone,
-            )
+        if not phone:
+            return
+        alert = _(
+            "Critical, opened out of business hours: on-call phone {phone}",
+            phone=phone,
         )
+        guide = _(
+            "Out of business hours, critical stops in the system are handled "
+            "by the on-call phone {phone}, after the ticket is opened in the SAC.",
+            phone=phone,
+        )
+        banner.update(Content.assemble((alert, "bold"), "\n", guide))
 
     async def show_history(self, timeline: list[Event]) -> None:
         events = self.query_one("#history-events", VerticalScroll)
