@@ -558,3 +558,16 @@ def test_snapshot_choose_on_behalf(
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_form_on_behalf(snap_compare, make_app, signed_in, people, queue):
+    async def run_before(pilot: Any) -> None:
+        await signed_in(people.agent)(pilot)
+        await choose_whom(pilot, "carla")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # on to step 2
+        await settle(pilot)
+        await type_text(pilot, "Liberar acesso ao GPE")
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
