@@ -49,6 +49,7 @@ class InteractionsScreen(Screen[None]):
         Binding("slash", "search", _("Search"), id="list.search"),
         Binding("a", "notifications", _("Notifications"), id="list.notifications"),
         Binding("ctrl+b", "backup", _("System backup"), id="list.backup"),
+        Binding("ctrl+a", "admin", _("Administration"), id="list.admin"),
         Binding("t", "next_box", _("Next tab"), id="list.next_box", show=False),
         Binding("f", "filters", _("Filters"), id="list.filters", show=False),
         Binding("r", "refresh", _("Refresh"), id="list.refresh", show=False),
@@ -288,12 +289,21 @@ class InteractionsScreen(Screen[None]):
             # Only those who may back up ever see the entry; the store
             # refuses everyone else too.
             return may_back_up(self.app.user)
+        if action == "admin":
+            from screens.admin import is_admin
+
+            return is_admin(self.app.user)
         return True
 
     def action_backup(self) -> None:
         from screens.backup import BackupScreen
 
         self.app.push_screen(BackupScreen())
+
+    def action_admin(self) -> None:
+        from screens.admin import AdminScreen
+
+        self.app.push_screen(AdminScreen())
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -111,6 +111,11 @@ class SacApp(App[None]):
         self.user = user
         self.session_token = token
         log.info("console opened for user %s", user.id)
+        if user.must_change_password:
+            from screens.change_password import ChangePasswordScreen
+
+            self.switch_screen(ChangePasswordScreen())
+            return
         if user.role.is_staff:
             from screens.queue import QueueScreen
 
