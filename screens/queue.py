@@ -25,6 +25,7 @@ from data.errors import SacError
 from data.i18n import _
 from data.models import Category, Kind, Notification, Severity, Status, User
 from data.store import Box, Page, Query, QueueCounts, Summary
+from screens.admin import is_admin
 from screens.interactions import DEADLINE_STYLE, InteractionsScreen
 from screens.notifications import NotificationsScreen
 from screens.on_behalf import open_on_behalf
@@ -104,6 +105,7 @@ class QueueScreen(Screen[None]):
         Binding("a", "notifications", _("Notifications"), id="queue.notifications"),
         Binding("l", "boxes", _("Received and sent"), id="queue.boxes"),
         Binding("ctrl+b", "backup", _("System backup"), id="queue.backup"),
+        Binding("ctrl+a", "admin", _("Administration"), id="queue.admin"),
         Binding("n", "on_behalf", show=False, id="queue.new"),
         Binding("t", "boxes", show=False, id="queue.next_box"),
         Binding("f", "filters", _("Filters"), show=False, id="queue.filters"),
@@ -282,8 +284,9 @@ class QueueScreen(Screen[None]):
         select = self.query_one("#queue-organisation", Select)
         chosen = select.value
         with select.prevent(Select.Changed):
+            # Text, not a string: a name is someone's words, never markup.
             select.set_options(
-                (name, str(number))
+                (Text(name), str(number))
                 for number, name in sorted(
                     self.organisations.items(), key=lambda item: item[1]
                 )
@@ -451,12 +454,19 @@ class QueueScreen(Screen[None]):
             # Only those who may back up see the entry; the store refuses
             # everyone else too.
             return may_back_up(self.app.user)
+        if action == "admin":
+            return is_admin(self.app.user)
         return True
 
     def action_backup(self) -> None:
         from screens.backup import BackupScreen
 
         self.app.push_screen(BackupScreen())
+
+    def action_admin(self) -> None:
+        from screens.admin import AdminScreen
+
+        self.app.push_screen(AdminScreen())
 
     def action_refresh(self) -> None:
         self.organisations = {}

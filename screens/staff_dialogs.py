@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -226,7 +227,8 @@ class AnswerDialog(ModalScreen[Any]):
         yield Footer()
 
     def canned_options(self) -> list[tuple[str, int]]:
-        return [(answer.title, answer.id) for answer in self.canned]
+        # Text, not strings: titles are someone's words, never markup.
+        return [(Text(answer.title), answer.id) for answer in self.canned]
 
     def on_mount(self) -> None:
         text = self.query_one("#answer-text", QuietTextArea)
@@ -377,7 +379,7 @@ class ForwardDialog(ModalScreen[Any]):
             with Horizontal(classes="select-row"):
                 yield Label(_("To the agent"))
                 yield Select(
-                    [(person.name, person.id) for person in self.staff],
+                    [(Text(person.name), person.id) for person in self.staff],
                     prompt=_("Nobody"),
                     value=self.value.to_user
                     if self.value.to_user in {p.id for p in self.staff}

@@ -397,6 +397,26 @@ async def test_a_notification_opens_the_teams_detail_and_admins_reach_the_backup
         assert isinstance(app.screen, BackupScreen)
 
 
+async def test_ctrl_a_opens_the_administration_for_admins_only(
+    make_app, signed_in, people
+) -> None:
+    from screens.admin import AdminScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        queue_screen = await open_queue(pilot, signed_in, people.agent)
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert app.screen is queue_screen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot, signed_in, people.admin)
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert isinstance(app.screen, AdminScreen)
+
+
 # -- on behalf ----------------------------------------------------------------------
 
 
@@ -571,3 +591,16 @@ def test_snapshot_form_on_behalf(snap_compare, make_app, signed_in, people, queu
         await type_text(pilot, "Liberar acesso ao GPE")
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_names_with_brackets_are_shown_as_written(
+    make_app, signed_in, store, people, opened
+) -> None:
+    consortium = store.create_organisation(people.admin, name="Consórcio [Litoral] Sul")
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await open_queue(pilot, signed_in, people.agent)
+        await choose(pilot, screen, "organisation", str(consortium.id))
+        select = screen.query_one("#queue-organisation", Select)
+        shown_label = select.query_one("#label", Static)
+        assert text(shown_label).startswith("Consórcio [Litoral] Sul")
