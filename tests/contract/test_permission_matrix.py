@@ -201,15 +201,27 @@ class World:
         return folder
 
     def state(self) -> dict[str, Any]:
-        """Everything an action could change, as the administrator reads it."""
+        """Everything an action could change, as the administrator reads it.
+
+        Interactions are read per organisation (both ways), so that a store
+        holding many others' reads only this test's.
+        """
         store, admin = self.store, self.admin
-        interactions = store.list_interactions(admin, Query(box=Box.RECEIVED))
+        protocols = set()
+        for organisation_id in (self.organisation.id, self.outsider.organisation_id):
+            for box in (Box.RECEIVED, Box.SENT):
+                query = Query(box=box, organisation_id=organisation_id, limit=500)
+                page = store.list_interactions(admin, query)
+                protocols |= {row.protocol for row in page.rows}
+        for customer in (self.customer, self.outsider):
+            page = store.list_interactions(customer, Query(box=Box.RECEIVED))
+            protocols |= {row.protocol for row in page.rows}
         return {
             "users": [u.to_dict() for u in store.list_users(admin)],
             "organisations": [o.to_dict() for o in store.list_organisations(admin)],
             "interactions": [
-                store.get_interaction(admin, row.protocol).to_dict()
-                for row in interactions.rows
+                store.get_interaction(admin, protocol).to_dict()
+                for protocol in sorted(protocols)
             ],
             "canned": [a.to_dict() for a in store.canned_answers(admin)],
             "notifications": {
