@@ -10,23 +10,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import pytest
-from argon2 import PasswordHasher
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from data import passwords
 from screens.admin import AdminScreen
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2id with its smallest parameters: these tests are about screens.
-
-    Imported by each test module, so that it applies to them all.
-    """
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
 
 
 async def settle(pilot: Any, limit: float = 60.0) -> None:

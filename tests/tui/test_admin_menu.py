@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from admin_support import (
-    cheap_hashing,  # noqa: F401
     open_admin,
     settle,
     text_of,

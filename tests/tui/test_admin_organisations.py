@@ -6,7 +6,6 @@ from datetime import date
 
 from admin_support import (
     cells,
-    cheap_hashing,  # noqa: F401
     open_admin,
     settle,
     text_of,

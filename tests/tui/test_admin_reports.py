@@ -7,7 +7,6 @@ from datetime import datetime
 import pytest
 from admin_support import (
     cells,
-    cheap_hashing,  # noqa: F401
     open_admin,
     settle,
     text_of,

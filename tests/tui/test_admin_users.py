@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from admin_support import (
     cells,
-    cheap_hashing,  # noqa: F401
     open_admin,
     settle,
     text_of,
