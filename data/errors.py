@@ -40,6 +40,10 @@ class PermissionDenied(SacError):
     """The acting user may not do this."""
 
 
+class SessionEnded(PermissionDenied):
+    """The account was deactivated or its session closed: log in again."""
+
+
 class NotFound(SacError):
     """The protocol, user or organisation does not exist (or is not visible)."""
 

@@ -27,7 +27,13 @@ from data.deadlines import (
     evaluate,
     policy_for,
 )
-from data.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
+from data.errors import (
+    NotFound,
+    PermissionDenied,
+    SessionEnded,
+    ValidationError,
+    WorkflowError,
+)
 from data.i18n import N_, _
 from data.models import (
     CannedAnswer,
@@ -131,7 +137,7 @@ class Helpdesk:
         """The acting person as stored now: a deactivation takes effect at once."""
         current = self.repository.get_user(actor.id)
         if current is None or not current.active:
-            raise PermissionDenied(_("Your session has ended; log in again."))
+            raise SessionEnded(_("Your session has ended; log in again."))
         return current
 
     def _require_staff(self, actor: User) -> User:
@@ -297,7 +303,7 @@ class Helpdesk:
         user_id = self.repository.session_user(_token_hash(token))
         user = None if user_id is None else self.repository.get_user(user_id)
         if user is None or not user.active:
-            raise PermissionDenied(_("Your session has ended; log in again."))
+            raise SessionEnded(_("Your session has ended; log in again."))
         return user.public()
 
     def change_password(self, actor: User, current: str, new: str) -> None:

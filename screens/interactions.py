@@ -37,6 +37,7 @@ DEADLINE_STYLE = {
     DeadlineState.MET: "green",
     DeadlineState.MET_LATE: "dim red",
     DeadlineState.ON_TIME: "",
+    DeadlineState.CLOSED: "dim",
 }
 
 
@@ -196,7 +197,8 @@ class InteractionsScreen(Screen[None]):
                 cells += [when(row.created_at), row.kind.label]
             elif self.layout_width == 1:
                 cells.append(row.created_at.strftime("%d/%m/%Y"))
-            cells += [f"{flag}{row.subject}", row.status.label, deadline]
+            # Text, not a string: a subject is the customer's words, never markup.
+            cells += [Text(f"{flag}{row.subject}"), row.status.label, deadline]
             table.add_row(*cells, key=str(row.protocol))
         if keep is not None:
             for index, row in enumerate(self.rows):

@@ -331,7 +331,8 @@ class QueueScreen(Screen[None]):
             cells.append(Text(self.assignee(row)))
         if self.wide >= 1:
             cells.append(Text(row.status.label))
-        cells.append(Text(row.deadline.words, DEADLINE_STYLE[row.deadline.state]))
+        style = DEADLINE_STYLE.get(row.deadline.state, "")
+        cells.append(Text(row.deadline.words, style))
         return cells
 
     def assignee(self, row: Summary) -> str:

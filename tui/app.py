@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from data.deadlines import SAO_PAULO
-from data.errors import PermissionDenied, SacError
+from data.errors import SacError, SessionEnded
 from data.i18n import _
 from data.models import User
 from tui.config import Config
@@ -87,9 +87,11 @@ class SacApp(App[None]):
         """
         try:
             return await asyncio.to_thread(partial(function, *args, **kwargs))
-        except PermissionDenied as error:
-            if self.user is not None and "session" in error.message:
-                self.sign_out()
+        except SessionEnded as error:
+            # Deactivated, or the session closed elsewhere: back to the login
+            # screen, once the caller has handled the refusal on its own.
+            if self.user is not None:
+                self.call_later(self._session_ended, error.message)
             raise
         except SacError:
             raise
@@ -124,6 +126,10 @@ class SacApp(App[None]):
         from screens.interactions import InteractionsScreen
 
         self.switch_screen(InteractionsScreen())
+
+    def _session_ended(self, message: str) -> None:
+        self.sign_out()
+        self.notify(message, severity="warning")
 
     def sign_out(self) -> None:
         """Close the session and return to the login screen."""
