@@ -173,3 +173,24 @@ def test_login_screen_snapshot(snap_compare, make_app, people) -> None:
 
 def test_register_screen_snapshot(snap_compare, make_app, people) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), press=["ctrl+n"])
+
+
+def test_keys_screen_snapshot(snap_compare, make_app, people) -> None:
+    # F1 over the login screen: its keys and their ids for remapping.
+    assert snap_compare(make_app(), terminal_size=(80, 24), press=["f1"])
+
+
+async def test_f1_lists_the_screens_keys_and_escape_closes_it(make_app, people) -> None:
+    from screens.keys import KeysScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, KeysScreen)
+        table = app.screen.query_one("DataTable")
+        ids = {table.get_row_at(row)[2] for row in range(table.row_count)}
+        assert {"login.register", "app.quit", "app.keys"} <= ids
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
