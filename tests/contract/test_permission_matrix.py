@@ -429,7 +429,8 @@ def test_the_permission_matrix(world: World, action: str, role: str) -> None:
     before = world.state()
     with pytest.raises(SacError) as refused:
         call()
-    assert type(refused.value) is EXPECTED_ERROR[expected], (
+    # isinstance: a deactivated account's SessionEnded is a PermissionDenied.
+    assert isinstance(refused.value, EXPECTED_ERROR[expected]), (
         f"{role} {action}: expected {expected}, got "
         f"{type(refused.value).__name__}: {refused.value.message}"
     )
