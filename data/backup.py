@@ -92,12 +92,13 @@ STAGING = ".backup-staging"
 LOCK = "backup.lock"
 SIGNATURES = ".sac-backup-signatures.json"
 
-COMPRESSION_LEVEL = 1
+COMPRESSION_LEVEL = 2
 """Measured with bench/backup_bench.py on two CPUs: counting every table's
-records takes one core on a first full backup, so gzip's default level 6
-made it half as fast as ``tar czf``; level 1 keeps pace with tar, for
-archives about 40% larger than tar's. Full backups after the first reuse
-earlier counts and run faster than tar at this level."""
+records keeps one core busy on a first full backup, and at gzip's default
+level 6 (and at 4 and 5, which search harder) that backup ran at half the
+speed of ``tar czf``; levels 1 to 3 keep pace with tar, and 2 did so most
+steadily, for archives about a third larger than tar's. Full backups after
+the first reuse earlier counts and run faster than tar."""
 
 _CHUNK = 1 << 20
 _BIG_FILE = 32 << 20
@@ -1419,7 +1420,9 @@ class _Writer:
 
         Record counts come from the newest earlier manifest when a file's
         SHA-256 is one it counted (same bytes, same records); only new
-        content is parsed, on a thread of its own beside the compression.
+        content is parsed. Parsing holds the GIL, so it is done here rather
+        than on a thread of its own, which measured slower: the threads
+        handed the GIL back and forth while the compressing ones waited.
         """
         parent_files = {e.path: e for e in self.parent.files} if self.parent else {}
         counted = self._known_counts()
@@ -1428,15 +1431,12 @@ class _Writer:
         total = sum(s.stat.st_size for s in files if s.relative not in unread) or 1
         done = 0
         entries: list[FileEntry] = []
-        counts: list[list[TableEntry] | Future[list[TableEntry]]] = []
+        tables: list[TableEntry] = []
         mtime = int(self.created_at.timestamp())
         in_datafiles = False
         step = _("Backing up the tables...")
         self.report(step, 0, total)
-        with (
-            open(self.body, "wb") as raw,
-            ThreadPoolExecutor(1, thread_name_prefix="count") as counter,
-        ):
+        with open(self.body, "wb") as raw:
             body = _GzipMembers(raw, COMPRESSION_LEVEL)
             try:
                 for relative, path, stat in files:
@@ -1459,13 +1459,9 @@ class _Writer:
                         continue
                     known_tables = counted.get(entry.sha256)
                     if known_tables is not None:
-                        counts.append(
-                            [TableEntry(relative, t, n) for t, n in known_tables]
-                        )
-                    elif content is not None:
-                        counts.append(counter.submit(_tables_of, relative, content))
+                        tables += [TableEntry(relative, t, n) for t, n in known_tables]
                     else:
-                        counts.append(counter.submit(_tables_of, relative, _read(path)))
+                        tables += _tables_of(relative, content or _read(path))
                 self.report(
                     _("File backup complete, moving on to the next step...")
                     if in_datafiles
@@ -1478,11 +1474,6 @@ class _Writer:
                 body.abort()
                 raise
             self.body_size = body.size
-        tables = [
-            table
-            for found in counts
-            for table in (found if isinstance(found, list) else found.result())
-        ]
         present = {entry.path for entry in entries}
         return Manifest(
             id=self.id,
@@ -1739,7 +1730,28 @@ class _GzipMembers:
 
 
 def _member_header(name: str, size: int, mtime: int) -> bytes:
-    """A tar header for a regular file; owner and time fixed for reproducibility."""
+    """A tar header for a regular file; owner and time fixed for reproducibility.
+
+    The data directory's names are short and ASCII: their ustar header is
+    built here directly, byte for byte what ``tarfile`` writes, in a tenth of
+    the time (it counts on a first full backup's critical path). Other names
+    and sizes go through ``tarfile``, which adds a pax header when needed.
+    """
+    raw = name.encode("utf-8", "surrogateescape")
+    if len(raw) <= 100 and raw.isascii() and size < 8**11 and mtime < 8**11:
+        head = b"".join(
+            (
+                raw.ljust(100, b"\x00"),
+                b"0000600\x00" + b"0000000\x00" * 2,
+                b"%011o\x00%011o\x00" % (size, mtime),
+                b" " * 8,
+                b"0",
+                bytes(100),
+                b"ustar\x0000",
+                bytes(32 + 32 + 8 + 8 + 155 + 12),
+            )
+        )
+        return b"%s%06o\x00 %s" % (head[:148], sum(head), head[156:])
     info = tarfile.TarInfo(name)
     info.size = size
     info.mtime = mtime
@@ -1761,17 +1773,24 @@ def _signature(stat: os.stat_result) -> list[int]:
 def _tables_of(relative: str, content: bytes) -> list[TableEntry]:
     """The TinyDB tables of a JSON file, with their record counts."""
     try:
-        data = orjson.loads(content) if content else {}
+        # The parsed tree has no cycles and is dropped at once: a collection
+        # during the parse would only walk it for nothing.
+        with _no_collection():
+            data = orjson.loads(content) if content else {}
+            tables = (
+                [
+                    TableEntry(relative, name, len(records))
+                    for name, records in data.items()
+                    if isinstance(records, dict)
+                ]
+                if isinstance(data, dict)
+                else []
+            )
+            del data
     except orjson.JSONDecodeError:
         log.warning("%s is not valid JSON; backed up as a plain file", relative)
         return []
-    if not isinstance(data, dict):
-        return []
-    return [
-        TableEntry(relative, name, len(records))
-        for name, records in data.items()
-        if isinstance(records, dict)
-    ]
+    return tables
 
 
 @contextlib.contextmanager

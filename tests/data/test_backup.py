@@ -407,6 +407,28 @@ def test_consoles_keep_writing_while_a_backup_compresses(world: World) -> None:
     assert "interactions/00000.json" in {e.path for e in later.manifest.stored}
 
 
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [
+        ("manifest.json", 1234),
+        ("data/interactions/00001.json", 445_097),
+        ("data/datafiles/ab/" + "a" * 32, 0),
+        ("x" * 100, 8**11 - 1),
+        ("data/relatório de ação.json", 3),
+        ("data/" + "y" * 120, 8**11),
+    ],
+)
+def test_tar_headers_are_byte_for_byte_those_tarfile_writes(
+    name: str, size: int
+) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime, info.mode = size, 1_773_147_600, 0o600
+    info.uname = info.gname = ""
+    expected = info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
+
+    assert backup_module._member_header(name, size, 1_773_147_600) == expected
+
+
 def backup_member(path: Path, name: str) -> bytes:
     with tarfile.open(path, "r:gz") as archive:
         member = archive.extractfile(name)
