@@ -203,6 +203,10 @@ class Manifest:
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
         if data.get("format") != FORMAT:
             raise ValueError(f"unknown manifest format {data.get('format')!r}")
+        # Ids name files in the backup folder: nothing else may pass for one.
+        ids = [data["id"], *data["chain"], *(e["stored_in"] for e in data["files"])]
+        if not all(isinstance(i, str) and _ID.match(i) for i in ids):
+            raise ValueError("a backup id in the manifest is not one")
         return cls(
             id=data["id"],
             kind=data["kind"],
