@@ -12,10 +12,13 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from typing import TYPE_CHECKING
 
-from data.deadlines import SAO_PAULO, BusinessCalendar, DeadlineState, deadline_for
-from data.models import Category, Interaction, Kind
+from data.deadlines import SAO_PAULO, DeadlineState
+from data.models import Category, Kind
+
+if TYPE_CHECKING:
+    from data.store import Summary
 
 _LATE = (DeadlineState.LATE, DeadlineState.MET_LATE)
 _ANSWERED = (DeadlineState.MET, DeadlineState.MET_LATE)
@@ -45,41 +48,27 @@ class ReportRow:
         return self.rejections / self.total if self.total else 0.0
 
 
-def monthly_report(
-    interactions: Iterable[Interaction],
-    now: datetime,
-    calendar: BusinessCalendar,
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-) -> list[ReportRow]:
+def monthly_report(summaries: Iterable[Summary]) -> list[ReportRow]:
     """Rows per month (of arrival, São Paulo time) and severity, oldest first.
 
     Args:
-        interactions: the interactions to count (the caller chooses whose).
-        now: the instant deadlines are judged at.
-        calendar: business days, for PDC deadlines.
-        since / until: count only interactions that arrived in [since, until).
+        summaries: the interactions to count, as lists show them, with their
+            deadline judged at the instant of the report; the caller chooses
+            whose and from which period.
     """
     rows: dict[tuple[str, str], ReportRow] = {}
-    for interaction in interactions:
-        arrived = interaction.created_at.astimezone(SAO_PAULO)
-        if since is not None and arrived < since:
-            continue
-        if until is not None and arrived >= until:
-            continue
-        key = (arrived.strftime("%Y-%m"), interaction.severity or "")
+    for summary in summaries:
+        arrived = summary.created_at.astimezone(SAO_PAULO)
+        key = (arrived.strftime("%Y-%m"), summary.severity or "")
         row = rows.setdefault(key, ReportRow(*key))
-        state = deadline_for(interaction, now, calendar).state
+        state = summary.deadline.state
         row.total += 1
         row.answered += state in _ANSWERED
         row.answered_on_time += state is DeadlineState.MET
         row.late += state in _LATE
-        row.rejections += interaction.rejection_count
-        row.kinds[interaction.kind] = row.kinds.get(interaction.kind, 0) + 1
-        row.categories[interaction.category] = (
-            row.categories.get(interaction.category, 0) + 1
-        )
+        row.rejections += summary.rejection_count
+        row.kinds[summary.kind] = row.kinds.get(summary.kind, 0) + 1
+        row.categories[summary.category] = row.categories.get(summary.category, 0) + 1
     return [rows[key] for key in sorted(rows)]
 
 

@@ -260,10 +260,12 @@ class QueueScreen(Screen[None]):
         try:
             if not self.organisations:
                 await self.learn_names()
-            page: Page = await self.app.call(
-                store.list_interactions, user, self.query_for(offset)
+            query = self.query_for(offset)
+            page: Page = await self.app.call(store.list_interactions, user, query)
+            # The counts follow the organisation chosen, like the rows.
+            counts = await self.app.call(
+                store.queue_counts, user, organisation_id=query.organisation_id
             )
-            counts = await self.app.call(store.queue_counts, user)
             unread = await self.app.call(store.unread_count, user)
         except SacError as error:
             self.query_one("#queue-row", Static).update(error.message)

@@ -5,13 +5,15 @@ whose first response came within the deadline, how many are or were late,
 rejections per interaction, and counts per kind and per category. At 80
 columns the figures come in three sets of columns, which ``t`` cycles
 (deadlines, kinds, categories). The period is typed as mm/aaaa in "De" and
-"Até" (``f`` goes there, Enter applies, empty means every month); ``e``
-asks for a folder and writes the rows there as sac-relatorio-AAAA-MM.csv,
-named after the last month of the period.
+"Até" (``f`` goes there, Enter applies, empty means every month); ``o``
+narrows the figures to one customer organisation; ``e`` asks for a folder
+and writes the rows there as sac-relatorio-AAAA-MM.csv, named after the last
+month of the period (and the organisation, when one is chosen).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -21,13 +23,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from data.deadlines import SAO_PAULO
 from data.errors import SacError, ValidationError
 from data.i18n import _, language
 from data.models import Category, Kind, Severity
 from data.reports import ReportRow, to_csv
+from data.text import fold
 from data.validation import require
 from widgets.dialogs import PromptDialog
 from widgets.fields import FieldError, QuietInput
@@ -99,6 +102,7 @@ class ReportsScreen(Screen[None]):
     BINDINGS = [
         Binding("t", "next_view", _("Columns"), id="reports.columns"),
         Binding("f", "period", _("Period"), id="reports.period"),
+        Binding("o", "organisation", _("Organisation"), id="reports.organisation"),
         Binding("e", "export", _("Export CSV"), id="reports.export"),
         Binding("escape", "back", _("Back"), id="reports.back"),
         Binding("r", "refresh", _("Refresh"), show=False, id="reports.refresh"),
@@ -110,6 +114,7 @@ class ReportsScreen(Screen[None]):
         self.view = VIEWS[0]
         self.since: datetime | None = None
         self.until: datetime | None = None
+        self.organisations: dict[int, str] = {}
         self.folder = ""
 
     def compose(self) -> ComposeResult:
@@ -121,6 +126,14 @@ class ReportsScreen(Screen[None]):
             yield QuietInput(placeholder="mm/aaaa", max_length=7, id="until")
             yield Static(_("Enter applies; empty: every month"), classes="hint")
         yield FieldError(id="period-error")
+        with Horizontal(id="report-organisation-row"):
+            yield Label(_("Organisation"))
+            yield Select(
+                [],
+                prompt=_("Every organisation"),
+                compact=True,
+                id="report-organisation",
+            )
         yield Static("", id="view-title")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="report-table")
         yield Static("", id="reports-status", classes="busy", markup=False)
@@ -129,6 +142,37 @@ class ReportsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.add_columns()
         self.query_one("#report-table", DataTable).focus()
+        self.load()
+        self.learn_organisations()
+
+    @property
+    def organisation_id(self) -> int | None:
+        chosen = self.query_one("#report-organisation", Select).value
+        return None if chosen is Select.NULL else int(chosen)
+
+    @work(group="reports-organisations")
+    async def learn_organisations(self) -> None:
+        """The customer organisations the figures can be narrowed to."""
+        try:
+            found = await self.app.call(
+                self.app.store.list_organisations, self.app.user
+            )
+        except SacError as refusal:
+            self.say(refusal.message)
+            return
+        self.organisations = {o.id: o.name for o in found}
+        select = self.query_one("#report-organisation", Select)
+        with select.prevent(Select.Changed):
+            # Text, not a string: a name is someone's words, never markup.
+            select.set_options(
+                (Text(name), str(number))
+                for number, name in sorted(
+                    self.organisations.items(), key=lambda item: fold(item[1])
+                )
+            )
+
+    @on(Select.Changed, "#report-organisation")
+    def organisation_chosen(self) -> None:
         self.load()
 
     # -- the table ------------------------------------------------------------
@@ -195,7 +239,11 @@ class ReportsScreen(Screen[None]):
         until = None if self.until is None else month_after(self.until)
         try:
             rows = await self.app.call(
-                self.app.store.report, self.app.user, since=self.since, until=until
+                self.app.store.report,
+                self.app.user,
+                since=self.since,
+                until=until,
+                organisation_id=self.organisation_id,
             )
         except SacError as refusal:
             self.say(refusal.message)
@@ -247,6 +295,9 @@ class ReportsScreen(Screen[None]):
     def action_period(self) -> None:
         self.query_one("#since", Input).focus()
 
+    def action_organisation(self) -> None:
+        self.query_one("#report-organisation", Select).focus()
+
     def action_back(self) -> None:
         self.dismiss()
 
@@ -254,9 +305,19 @@ class ReportsScreen(Screen[None]):
         self.load()
 
     def file_name(self) -> str:
-        """sac-relatorio-AAAA-MM.csv, after the period's last month."""
+        """sac-relatorio-AAAA-MM.csv, after the period's last month.
+
+        With an organisation chosen its name follows the month, in lower case
+        without accents: sac-relatorio-AAAA-MM-mare-alta-turismo.csv.
+        """
         month = self.until or self.app.clock().astimezone(SAO_PAULO)
-        return f"sac-relatorio-{month:%Y-%m}.csv"
+        name = f"sac-relatorio-{month:%Y-%m}"
+        if self.organisation_id is not None:
+            words = re.findall(
+                r"[a-z0-9]+", fold(self.organisations[self.organisation_id])
+            )
+            name += "-" + "-".join(words)
+        return f"{name}.csv"
 
     @work(exclusive=True, group="reports-export")
     async def action_export(self) -> None:

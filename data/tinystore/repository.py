@@ -12,7 +12,7 @@ import hashlib
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -234,6 +234,21 @@ class TinyRepository:
             self._write_rows(interaction)
             journal.truncate()
 
+    def put_interactions(self, interactions: Sequence[Interaction]) -> None:
+        """Keep several changed interactions as one journalled change.
+
+        Each shard and index file they touch is rewritten once, not once per
+        interaction: concluding hundreds of answers after a long holiday
+        costs a few files, not hundreds of durable writes.
+        """
+        if not interactions:
+            return
+        with self.transaction():
+            journal = self.files.table(_COUNTERS, "journal")
+            journal.insert({"protocols": [i.protocol for i in interactions]})
+            self._merge(self._changes(interactions, with_search=False))
+            journal.truncate()
+
     def bulk_load(self, interactions: Iterable[Interaction]) -> int:
         """Keep many new interactions at once, writing each file once.
 
@@ -250,31 +265,15 @@ class TinyRepository:
             ValueError: a protocol already handed out is among them; a bulk
                 load never overwrites.
         """
-        shards: dict[str, dict[str, Any]] = {}
-        searches: dict[str, dict[str, Any]] = {}
-        org_rows: dict[str, dict[str, Any]] = {}
-        open_rows: dict[str, dict[str, Any]] = {}
-        highest = 0
-        for interaction in interactions:
-            key = str(interaction.protocol)
-            shards.setdefault(shard_of(interaction.protocol), {})[key] = (
-                interaction.to_dict()
-            )
-            searches.setdefault(search_of(interaction.protocol), {})[key] = (
-                search_document(interaction)
-            )
-            row = summary_of(interaction)
-            org_rows.setdefault(org_index_of(interaction.organisation_id), {})[key] = (
-                row
-            )
-            if interaction.status.is_open:
-                open_rows.setdefault(open_index_of(interaction.organisation_id), {})[
-                    key
-                ] = row
-            highest = max(highest, interaction.protocol)
-        if not shards:
+        changes = self._changes(interactions, with_search=True)
+        loaded = [
+            int(key)
+            for relative, (documents, _) in changes.items()
+            if relative.startswith("interactions/")
+            for key in documents
+        ]
+        if not loaded:
             return 0
-        loaded = [int(key) for documents in shards.values() for key in documents]
         with self.transaction():
             if min(loaded) < self.peek_id("protocol"):
                 raise ValueError(
@@ -283,23 +282,49 @@ class TinyRepository:
                 )
             journal = self.files.table(_COUNTERS, "journal")
             journal.insert({"protocols": loaded})
-            for relative, documents in (
-                *shards.items(),
-                *searches.items(),
-                *org_rows.items(),
-                *open_rows.items(),
-            ):
-                current = self.files.read(relative) or {}
-                merged = {**current.get("_default", {}), **documents}
-                self.files.write(self.root / relative, {**current, "_default": merged})
-            if highest >= self.peek_id("protocol"):
-                counters = self.files.table(_COUNTERS, "counters")
-                current = counters.get(doc_id=1) or {}
-                counters.upsert(
-                    Document({**current, "protocol": highest + 1}, doc_id=1)
-                )
+            self._merge(changes)
+            counters = self.files.table(_COUNTERS, "counters")
+            current = counters.get(doc_id=1) or {}
+            counters.upsert(
+                Document({**current, "protocol": max(loaded) + 1}, doc_id=1)
+            )
             journal.truncate()
         return len(loaded)
+
+    @staticmethod
+    def _changes(
+        interactions: Iterable[Interaction], *, with_search: bool
+    ) -> dict[str, tuple[dict[str, Any], set[str]]]:
+        """Per file: the documents to put in it and the keys to take out."""
+        changes: dict[str, tuple[dict[str, Any], set[str]]] = {}
+
+        def put(relative: str, key: str, document: dict[str, Any]) -> None:
+            changes.setdefault(relative, ({}, set()))[0][key] = document
+
+        for interaction in interactions:
+            key = str(interaction.protocol)
+            put(shard_of(interaction.protocol), key, interaction.to_dict())
+            if with_search:
+                put(search_of(interaction.protocol), key, search_document(interaction))
+            row = summary_of(interaction)
+            put(org_index_of(interaction.organisation_id), key, row)
+            queue = open_index_of(interaction.organisation_id)
+            if interaction.status.is_open:
+                put(queue, key, row)
+            else:
+                changes.setdefault(queue, ({}, set()))[1].add(key)
+        return changes
+
+    def _merge(self, changes: dict[str, tuple[dict[str, Any], set[str]]]) -> None:
+        """Rewrite each changed file once, with its documents put and taken out."""
+        for relative, (documents, removed) in changes.items():
+            current = self.files.read(relative) or {}
+            table = current.get("_default", {})
+            if not documents and removed.isdisjoint(table):
+                continue
+            merged = {k: v for k, v in table.items() if k not in removed}
+            merged.update(documents)
+            self.files.write(self.root / relative, {**current, "_default": merged})
 
     def _write_rows(self, interaction: Interaction) -> None:
         # Subject and description never change, so the search text is

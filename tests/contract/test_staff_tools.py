@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from contract_kit import Clock
 
-from data.errors import PermissionDenied, ValidationError
+from data.errors import NotFound, PermissionDenied, ValidationError
 from data.models import Category, EventKind, Kind, Severity, User
-from data.reports import to_csv
+from data.reports import ReportRow, to_csv
 from data.store import Draft, Store
 
 DraftMaker = Callable[..., Draft]
@@ -144,7 +144,9 @@ def test_the_monthly_report_counts_deadlines_rejections_kinds_and_categories(
     clock.advance(timedelta(hours=5))
     store.answer(agent, late.protocol, "Resolvido agora.")
 
-    rows = {row.severity: row for row in store.report(admin)}
+    # One organisation's report: a store may hold other organisations' months.
+    report = store.report(admin, organisation_id=customer.organisation_id)
+    rows = {row.severity: row for row in report}
     assert rows["critical"].total == 2
     assert rows["critical"].answered == 2
     assert rows["critical"].answered_on_time == 1
@@ -157,6 +159,55 @@ def test_the_monthly_report_counts_deadlines_rejections_kinds_and_categories(
     header, *lines = csv_text.splitlines()
     assert header.startswith("month,severity,total,answered,answered_on_time")
     assert any(",critical,2,2,1,0.500,1,1,0.500," in line for line in lines)
+
+
+def test_a_report_narrowed_to_an_organisation_counts_its_interactions_only(
+    store: Store,
+    admin: User,
+    customer: User,
+    outsider: User,
+    new_draft: Callable[..., Draft],
+) -> None:
+    store.create_interaction(customer, new_draft())
+    store.create_interaction(customer, new_draft(kind=Kind.COMPLAINT))
+    store.create_interaction(outsider, new_draft())
+
+    def total(report: list[ReportRow]) -> int:
+        return sum(row.total for row in report)
+
+    assert total(store.report(admin, organisation_id=customer.organisation_id)) == 2
+    assert total(store.report(admin, organisation_id=outsider.organisation_id)) == 1
+    assert total(store.report(admin)) >= 3
+    with pytest.raises(NotFound):
+        store.report(admin, organisation_id=987_654)
+
+
+def test_queue_counts_narrowed_to_an_organisation_count_its_interactions_only(
+    store: Store,
+    clock: Clock,
+    agent: User,
+    customer: User,
+    outsider: User,
+    new_draft: Callable[..., Draft],
+) -> None:
+    critical = Draft(
+        Category.SUPPORT,
+        Kind.REQUEST,
+        "Fora do ar",
+        "Nada abre.",
+        severity=Severity.CRITICAL,
+    )
+    store.create_interaction(customer, critical)
+    store.create_interaction(outsider, critical)
+    store.create_interaction(outsider, critical)
+    clock.advance(timedelta(hours=5))
+
+    ours = store.queue_counts(agent, organisation_id=customer.organisation_id)
+    theirs = store.queue_counts(agent, organisation_id=outsider.organisation_id)
+
+    assert (ours.late, ours.due_soon) == ({"critical": 1}, {})
+    assert (theirs.late, theirs.due_soon) == ({"critical": 2}, {})
+    assert store.queue_counts(agent).late["critical"] >= 3
 
 
 def test_customers_get_no_report(store: Store, customer: User) -> None:

@@ -213,6 +213,36 @@ async def test_the_file_is_named_after_the_periods_last_month(
     )
 
 
+async def test_o_narrows_the_figures_to_one_organisation(
+    make_app, signed_in, people, opened, february, store, tmp_path
+) -> None:
+    store.create_interaction(
+        people.other,
+        Draft(Category.SAC, Kind.SUGGESTION, "Agenda online", "Marcar pelo site."),
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_admin(pilot, signed_in, people.admin, "r")
+        assert text_of(screen, "#reports-status") == "Interações no período: 6."
+        # The options come by name: Câmara de São Vicente, Prefeitura de Santos.
+        await pilot.press("o", "enter", "down", "enter")
+        await settle(pilot)
+        rows = table_rows(screen)
+        status = text_of(screen, "#reports-status")
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#prompt-text", Input).value = str(tmp_path)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert rows == [["03/2026", "—", "1", "—", "0", "0,00"]]
+    assert status == "Interações no período: 1."
+    written = tmp_path / "sac-relatorio-2026-03-camara-de-sao-vicente.csv"
+    assert written.read_bytes().decode("utf-8") == to_csv(
+        store.report(people.admin, organisation_id=people.other.organisation_id)
+    )
+
+
 # -- how it looks --------------------------------------------------------------
 
 
