@@ -14,6 +14,7 @@ import itertools
 import os
 import random
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -62,10 +63,27 @@ def template(base: Path) -> Path:
     folder = base / name
     with FileLock(str(base / f"{name}.lock")):
         if not (folder / "complete").exists():
+            _forget_older_templates(base, keep=name)
             shutil.rmtree(folder, ignore_errors=True)
             _build(folder / "data")
             (folder / "complete").touch()
     return folder / "data"
+
+
+def _forget_older_templates(base: Path, *, keep: str) -> None:
+    """Remove templates built by older code: 300 MB each.
+
+    Only those built over a day ago, so that a test run of other code going
+    on at the same time (a CI clone, say) keeps its own.
+    """
+    day_ago = time.time() - 24 * 3600
+    for old in base.glob(f"big-store-{SIZE}-*"):
+        if old.name == keep or not old.is_dir():
+            continue
+        marker = old / "complete"
+        built = (marker if marker.exists() else old).stat().st_mtime
+        if built < day_ago:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def linked_copy(source: Path, target: Path) -> Path:

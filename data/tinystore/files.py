@@ -28,6 +28,8 @@ from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from data.errors import SacError
+
 Signature = tuple[int, int, int]
 
 TEMP_SUFFIX = ".tmp"
@@ -231,6 +233,13 @@ class Files:
                     for callback in self._on_begin:
                         callback()
                 yield
+            except SacError:
+                # A refusal: the rules said no before anything was changed,
+                # or after changes that were written (and cached) whole; the
+                # records changed in place are copies (each model copies its
+                # lists). Keeping the cache spares the next staff list a
+                # re-parse of every index: a second at 100,000 interactions.
+                raise
             except BaseException:
                 # A failed step may have changed cached data in place before
                 # its write; nothing cached can be trusted any more.
