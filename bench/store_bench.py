@@ -12,6 +12,12 @@ the median of a few runs is printed with the ratio and the target. Peak
 memory is measured in a child process per store that opens it and shows a
 customer's first page.
 
+The targets are the issue's, for 100,000 interactions: the size a vendor's
+helpdesk reaches in a few years, and the one the verdict is about. The
+smaller sizes show how each figure grows; their ratios are printed and
+marked too, but at 1,000 the fixed costs (a handful of fsyncs for a durable
+write, opening a store, the interpreter's own memory) dominate.
+
 The machines are shared and noisy: compare the ratios, measured side by side
 in one run, more than the seconds.
 """
@@ -52,6 +58,7 @@ from data.store import Box, Draft, Query  # noqa: E402
 from data.text import fold  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=SAO_PAULO)
+TARGET_SIZE = 100_000
 ORGANISATIONS = 40
 CUSTOMERS = 400
 SEARCH_WORD = "remessa"
@@ -304,15 +311,24 @@ def main() -> int:
     if args.peak:
         child_peak(args.peak[0], args.peak[1], int(args.peak[2]))
         return 0
-    met_all = True
+    verdict: bool | None = None
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="sac-bench-") as folder:
             started = time.perf_counter()
             case = build(size, Path(folder))
             print(f"(built {size:,} in {time.perf_counter() - started:.0f} s)")
-            met_all &= report(size, case, measure(size, case, args.repeat))
-    print("\nevery target met" if met_all else "\nsome targets NOT met")
-    return 0 if met_all else 1
+            met = report(size, case, measure(size, case, args.repeat))
+            if size == TARGET_SIZE:
+                verdict = met
+    if verdict is None:
+        print(f"\nthe targets are judged at {TARGET_SIZE:,}, not measured in this run")
+        return 0
+    print(
+        f"\nevery target met at {TARGET_SIZE:,}"
+        if verdict
+        else f"\nsome targets NOT met at {TARGET_SIZE:,}"
+    )
+    return 0 if verdict else 1
 
 
 if __name__ == "__main__":

@@ -765,38 +765,7 @@ class Helpdesk:
         return author, organisation_id, direction
 
     def _check_attachment(self, source: Path) -> None:
-        limit = self.config.attachment_limit
-        try:
-            size = source.stat().st_size
-            if not source.is_file():
-                raise IsADirectoryError
-            with open(source, "rb") as handle:
-                handle.read(1)
-        except FileNotFoundError:
-            raise ValidationError(
-                _("The file {path} does not exist.", path=source), field="attachments"
-            ) from None
-        except IsADirectoryError:
-            raise ValidationError(
-                _("{path} is a folder; attach files one by one.", path=source),
-                field="attachments",
-            ) from None
-        except OSError:
-            raise ValidationError(
-                _("The file {path} cannot be read.", path=source), field="attachments"
-            ) from None
-        if size > limit:
-            from data.words import natural_size
-
-            raise ValidationError(
-                _(
-                    "{name} has {size}; attachments may have at most {limit}.",
-                    name=source.name,
-                    size=natural_size(size),
-                    limit=natural_size(limit),
-                ),
-                field="attachments",
-            )
+        validation.check_attachment(source, self.config.attachment_limit)
 
     def create_interaction(self, actor: User, draft: Draft) -> Interaction:
         """Open an interaction; it gets its protocol at once."""

@@ -9,6 +9,7 @@ can show the sentence next to that field and keep what was typed.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from data.errors import ValidationError
 from data.i18n import _, language
@@ -260,3 +261,49 @@ def check_reason(value: str, field: str = "reason") -> str:
     label = _("Reason")
     reason = require(value, field=field, label=label)
     return check_length(reason, field=field, label=label, maximum=REASON_MAX)
+
+
+def check_attachment(path: Path, limit: int) -> int:
+    """Return the size of a file that may be attached; refuse it in words.
+
+    Blocking (it opens the file): the store calls it for every attachment it
+    keeps, and the console as each file is added, so a refusal comes there
+    and then with the same sentence.
+
+    Raises:
+        ValidationError: the file is missing, a folder, unreadable or larger
+            than ``limit`` bytes; ``field`` is ``"attachments"``.
+    """
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise IsADirectoryError
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except FileNotFoundError:
+        raise ValidationError(
+            _("The file {path} does not exist.", path=path), field="attachments"
+        ) from None
+    except IsADirectoryError:
+        raise ValidationError(
+            _("{path} is a folder; attach files one by one.", path=path),
+            field="attachments",
+        ) from None
+    except OSError:
+        raise ValidationError(
+            _("The file {path} cannot be read.", path=path), field="attachments"
+        ) from None
+    if size > limit:
+        # Imported here: humanize is not worth loading for every command.
+        from data.words import natural_size
+
+        raise ValidationError(
+            _(
+                "{name} has {size}; attachments may have at most {limit}.",
+                name=path.name,
+                size=natural_size(size),
+                limit=natural_size(limit),
+            ),
+            field="attachments",
+        )
+    return size

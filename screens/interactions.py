@@ -13,15 +13,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static, Tab, Tabs
 
-from data.backup import may_back_up
 from data.deadlines import DeadlineState
 from data.errors import SacError
 from data.i18n import _
 from data.models import Kind, Status
 from data.store import Box, Page, Query, Summary
+from screens.home import HomeScreen
 from tui.plain import when
 from widgets.fields import QuietInput
 from widgets.header import AppHeader
@@ -41,7 +40,7 @@ DEADLINE_STYLE = {
 }
 
 
-class InteractionsScreen(Screen[None]):
+class InteractionsScreen(HomeScreen):
     """Boxes of interactions; Enter or v opens one, n opens a new one."""
 
     BINDINGS = [
@@ -285,27 +284,6 @@ class InteractionsScreen(Screen[None]):
         from screens.notifications import NotificationsScreen
 
         self.app.push_screen(NotificationsScreen())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "backup":
-            # Only those who may back up ever see the entry; the store
-            # refuses everyone else too.
-            return may_back_up(self.app.user)
-        if action == "admin":
-            from screens.admin import is_admin
-
-            return is_admin(self.app.user)
-        return True
-
-    def action_backup(self) -> None:
-        from screens.backup import BackupScreen
-
-        self.app.push_screen(BackupScreen())
-
-    def action_admin(self) -> None:
-        from screens.admin import AdminScreen
-
-        self.app.push_screen(AdminScreen())
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

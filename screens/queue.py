@@ -17,15 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from data.backup import may_back_up
 from data.errors import SacError
 from data.i18n import _
 from data.models import Category, Kind, Notification, Severity, Status, User
 from data.store import Box, Page, Query, QueueCounts, Summary
-from screens.admin import is_admin
+from screens.home import HomeScreen
 from screens.interactions import DEADLINE_STYLE, InteractionsScreen
 from screens.notifications import NotificationsScreen
 from screens.on_behalf import open_on_behalf
@@ -93,7 +91,7 @@ def counts_line(counts: QueueCounts) -> Content:
     return Content(" │ ").join(parts)
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(HomeScreen):
     """The team's queue; Enter or v opens the highlighted interaction."""
 
     BINDINGS = [
@@ -451,25 +449,6 @@ class QueueScreen(Screen[None]):
 
     def action_notifications(self) -> None:
         self.app.push_screen(StaffNotificationsScreen())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "backup":
-            # Only those who may back up see the entry; the store refuses
-            # everyone else too.
-            return may_back_up(self.app.user)
-        if action == "admin":
-            return is_admin(self.app.user)
-        return True
-
-    def action_backup(self) -> None:
-        from screens.backup import BackupScreen
-
-        self.app.push_screen(BackupScreen())
-
-    def action_admin(self) -> None:
-        from screens.admin import AdminScreen
-
-        self.app.push_screen(AdminScreen())
 
     def action_refresh(self) -> None:
         self.organisations = {}

@@ -19,52 +19,12 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, OptionList
 from textual.widgets.option_list import Option
 
-from data.errors import SacError, ValidationError
+from data.errors import SacError
 from data.i18n import _
+from data.validation import check_attachment
 from data.words import natural_size
 from widgets.fields import FieldError, QuietInput
 from widgets.file_picker import FilePickerScreen
-
-
-def check_file(path: Path, limit: int) -> int:
-    """Return the size of a file that may be attached; refuse it in words.
-
-    The sentences are the store's own, so one translation serves both.
-
-    Raises:
-        ValidationError: the file is missing, a folder, unreadable or larger
-            than ``limit`` bytes; ``field`` is ``"attachments"``.
-    """
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise IsADirectoryError
-        with open(path, "rb") as handle:
-            handle.read(1)
-    except FileNotFoundError:
-        raise ValidationError(
-            _("The file {path} does not exist.", path=path), field="attachments"
-        ) from None
-    except IsADirectoryError:
-        raise ValidationError(
-            _("{path} is a folder; attach files one by one.", path=path),
-            field="attachments",
-        ) from None
-    except OSError:
-        raise ValidationError(
-            _("The file {path} cannot be read.", path=path), field="attachments"
-        ) from None
-    if size > limit:
-        raise ValidationError(
-            _(
-                "{name} has {size}; attachments may have at most {limit}.",
-                name=path.name,
-                size=natural_size(size),
-                limit=natural_size(limit),
-            ),
-            field="attachments",
-        )
-    return size
 
 
 def complete_path(typed: str, base: Path) -> str | None:
@@ -224,7 +184,7 @@ class AttachmentField(Vertical):
             if self.limit is None:
                 settings = await self.app.call(self.app.store.settings)
                 self.limit = int(settings["attachment_limit"])
-            size = await self.app.call(check_file, path, self.limit)
+            size = await self.app.call(check_attachment, path, self.limit)
         except SacError as error:
             self.show_error(error.message)
             return
