@@ -28,6 +28,13 @@ the whole store. The shard is the truth; the index files are derived from
 it. Before a change touches several files, meta.json's journal names the
 protocols it touches; a process killed half-way leaves the journal behind,
 and the next writer rebuilds those protocols' summary rows from the shards.
+A change to many interactions at once (a bulk load, the automatic conclusion
+of overdue answers) is one journal entry and rewrites each file it touches
+once.
+
+A refused change (a ``SacError``) keeps the parsed files a process holds in
+memory; any other failure inside a transaction drops them all, since a
+half-done step may have changed them without writing them.
 """
 
 from data.tinystore.repository import SHARD_SIZE, TinyRepository
