@@ -286,7 +286,7 @@ def report(
     size: int, case: dict[str, Any], figures: dict[str, tuple[float, float]]
 ) -> bool:
     print(f"\n{size:,} interactions ({case['bytes'] / 1e6:.0f} MB as stock TinyDB)")
-    print(f"  {'operation':<42}{'ours':>10}{'stock':>10}{'ratio':>8}{'target':>8}  met")
+    print(f"  {'operation':<42}{'ours':>12}{'stock':>13}{'ratio':>8}{'target':>8}  met")
     met_all = True
     for key, (ours, stock) in figures.items():
         target = TARGETS[key]
@@ -296,8 +296,8 @@ def report(
         unit = "MiB" if key == "memory" else "ms"
         scale = 1 if key == "memory" else 1000
         print(
-            f"  {target.name:<42}{ours * scale:>7.1f}{unit:>3}{stock * scale:>7.1f}"
-            f"{unit:>3}{ratio:>8.3f}{target.ratio:>8.3f}  {'yes' if met else 'NO'}"
+            f"  {target.name:<42}{ours * scale:>8.1f} {unit:<3}{stock * scale:>9.1f} "
+            f"{unit:<3}{ratio:>8.3f}{target.ratio:>8.3f}  {'yes' if met else 'NO'}"
         )
     return met_all
 
