@@ -722,6 +722,43 @@ class Backups:
             )
         )
 
+    def _recent(self, *, incremental: bool) -> list[BackupInfo]:
+        """The newest readable backups, oldest first, read no further than needed.
+
+        A run needs the newest readable manifest (its sequence number and its
+        record counts) and, for an incremental, the newest backup whose chain
+        is whole: present and readable. Reading every manifest in the folder
+        made each run slower as the folder filled up; this reads the newest
+        ones until it has what it needs, and the chain of the one it takes.
+        """
+        paths = self._archives()
+        by_id = {self._id_of(path): path for path in paths}
+        readable: dict[str, bool] = {}
+
+        def whole(backup_id: str) -> bool:
+            if backup_id not in readable:
+                path = by_id.get(backup_id)
+                readable[backup_id] = (
+                    path is not None and self._info(path).manifest is not None
+                )
+            return readable[backup_id]
+
+        found: list[BackupInfo] = []
+        for path in reversed(paths):
+            info = self._info(path)
+            readable[info.id] = info.manifest is not None
+            if info.manifest is None:
+                continue
+            info.missing = [i for i in info.manifest.chain[:-1] if not whole(i)]
+            found.append(info)
+            if not incremental or not info.missing:
+                break
+        return found[::-1]
+
+    @staticmethod
+    def _id_of(path: Path) -> str:
+        return path.name[len(ARCHIVE_PREFIX) : -len(ARCHIVE_SUFFIX)]
+
     def _archives(self) -> list[Path]:
         if not self.folder.is_dir():
             return []
@@ -734,7 +771,7 @@ class Backups:
         )
 
     def _info(self, path: Path) -> BackupInfo:
-        backup_id = path.name[len(ARCHIVE_PREFIX) : -len(ARCHIVE_SUFFIX)]
+        backup_id = self._id_of(path)
         size = path.stat().st_size
         try:
             manifest, raw, recorded = read_manifest(path)
@@ -772,7 +809,7 @@ class Backups:
             return None
         made = [
             info.manifest.created_at
-            for info in self.list()
+            for info in self._recent(incremental=False)
             if info.manifest is not None
         ]
         if any(created >= slot for created in made):
@@ -816,7 +853,7 @@ class Backups:
             self.folder.mkdir(parents=True, exist_ok=True)
             if self._remove_leftovers():
                 report(_("Removed what an interrupted backup had left behind."), 0, 0)
-            earlier = [info for info in self.list() if info.manifest is not None]
+            earlier = self._recent(incremental=kind == "incremental")
             parent = None
             fell_back = False
             if kind == "incremental":

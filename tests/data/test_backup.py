@@ -357,6 +357,26 @@ def test_an_incremental_whose_full_backup_is_gone_starts_a_new_chain(
     assert result.manifest.kind == "full"
 
 
+def test_an_incremental_follows_the_newest_chain_that_is_whole(
+    world: World,
+) -> None:
+    first = world.backups.run(world.admin, "full")
+    world.clock.advance(hours=1)
+    kept = world.backups.run(world.admin, "incremental")
+    world.clock.advance(hours=1)
+    damaged = world.backups.run(world.admin, "full")
+    world.clock.advance(hours=1)
+    newest = world.backups.run(world.admin, "incremental")
+    damaged.path.write_bytes(damaged.path.read_bytes()[:100])
+
+    world.clock.advance(hours=1)
+    result = world.backups.run(world.admin, "incremental")
+
+    assert result.manifest.kind == "incremental"
+    assert result.manifest.chain == [first.id, kept.id, result.id]
+    assert result.manifest.sequence > newest.manifest.sequence
+
+
 def test_the_summary_speaks_portuguese(world: World) -> None:
     result = world.backups.run(world.admin, "full")
     lines = result.summary()
