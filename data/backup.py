@@ -760,14 +760,18 @@ class Backups:
         return path.name[len(ARCHIVE_PREFIX) : -len(ARCHIVE_SUFFIX)]
 
     def _archives(self) -> list[Path]:
+        """The archives in the folder, in the order they were made."""
         if not self.folder.is_dir():
             return []
         return sorted(
-            path
-            for path in self.folder.iterdir()
-            if path.name.startswith(ARCHIVE_PREFIX)
-            and path.name.endswith(ARCHIVE_SUFFIX)
-            and path.is_file()
+            (
+                path
+                for path in self.folder.iterdir()
+                if path.name.startswith(ARCHIVE_PREFIX)
+                and path.name.endswith(ARCHIVE_SUFFIX)
+                and path.is_file()
+            ),
+            key=lambda path: _made_order(self._id_of(path)),
         )
 
     def _info(self, path: Path) -> BackupInfo:
@@ -895,13 +899,20 @@ class Backups:
         return removed
 
     def _new_id(self, kind: Kind, now: datetime) -> str:
-        stem = f"{now:%Y%m%d-%H%M%S}-{'full' if kind == 'full' else 'incr'}"
-        taken = {path.name for path in self._archives()}
-        backup_id, number_ = stem, 1
-        while f"{ARCHIVE_PREFIX}{backup_id}{ARCHIVE_SUFFIX}" in taken:
+        """YYYYMMDD-HHMMSS-full|incr, with -N for the Nth backup of that second.
+
+        N counts both kinds, so that the ids alone tell the order in which
+        the backups were made.
+        """
+        stamp = f"{now:%Y%m%d-%H%M%S}"
+        label = "full" if kind == "full" else "incr"
+        taken = {self._id_of(path) for path in self._archives()}
+        number_ = 1 + sum(1 for i in taken if i.startswith(f"{stamp}-"))
+        while True:
+            backup_id = f"{stamp}-{label}" + (f"-{number_}" if number_ > 1 else "")
+            if backup_id not in taken:
+                return backup_id
             number_ += 1
-            backup_id = f"{stem}-{number_}"
-        return backup_id
 
     def _excluded(self) -> set[str]:
         """Top-level names of the data directory that are not data.
@@ -1332,6 +1343,14 @@ def latest_slot(schedule: Schedule, now: datetime) -> datetime | None:
 
 
 # -- writing an archive ----------------------------------------------------------
+
+
+def _made_order(backup_id: str) -> tuple[str, int, str]:
+    """Sort key of a backup id: its second, then its number in that second."""
+    if not _ID.match(backup_id):
+        return ("", 0, backup_id)
+    date_, time_, label, *number_ = backup_id.split("-")
+    return (f"{date_}{time_}", int(number_[0]) if number_ else 1, label)
 
 
 class _Writer:

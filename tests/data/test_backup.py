@@ -377,6 +377,18 @@ def test_an_incremental_follows_the_newest_chain_that_is_whole(
     assert result.manifest.sequence > newest.manifest.sequence
 
 
+def test_backups_made_within_one_second_keep_their_order(world: World) -> None:
+    made = [
+        world.backups.run(world.admin, kind)
+        for kind in ("full", "full", "incremental", "incremental")
+    ]
+
+    assert [r.manifest.sequence for r in made] == [1, 2, 3, 4]
+    assert made[2].manifest.parent == made[1].id
+    assert made[3].manifest.parent == made[2].id
+    assert [info.id for info in world.backups.list()] == [r.id for r in made]
+
+
 def test_the_summary_speaks_portuguese(world: World) -> None:
     result = world.backups.run(world.admin, "full")
     lines = result.summary()
