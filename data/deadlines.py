@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -74,6 +75,14 @@ def policy_for(category: Category, severity: Severity | None, on_site: bool) -> 
         The policy; Support without a severity falls back to the decree's
         seven calendar days, like every category the contract leaves out.
     """
+    return _policy(category, severity, on_site, language())
+
+
+@lru_cache(maxsize=64)
+def _policy(
+    category: Category, severity: Severity | None, on_site: bool, language_: str
+) -> Policy:
+    # The label is worded in ``language_``: remembered per language.
     if category == Category.SUPPORT and severity == Severity.CRITICAL:
         hours = 8 if on_site else 4
         return Policy(timedelta(hours=hours), False, _("{count} hours", count=hours))
@@ -185,14 +194,33 @@ class Deadline:
         due_at: when the budget runs out, in São Paulo time.
         remaining: clock time from now (or from the first response, once
             answered) to ``due_at``; negative when late.
-        words: the state in a short sentence in the interface's language,
-            such as "vence em 3 horas".
     """
 
     state: DeadlineState
     due_at: datetime
     remaining: timedelta
-    words: str
+
+    @property
+    def words(self) -> str:
+        """The state in a short sentence in the interface's language, such as
+        "vence em 3 horas".
+
+        Worded when read, not when judged: a queue judges thousands of
+        deadlines to order them and shows a page of them.
+        """
+        match self.state:
+            case DeadlineState.LATE:
+                return _("late by {delta}", delta=_delta_words(-self.remaining))
+            case DeadlineState.PAUSED:
+                return _("paused")
+            case DeadlineState.DUE_SOON | DeadlineState.ON_TIME:
+                return _("due in {delta}", delta=_delta_words(self.remaining))
+            case DeadlineState.MET:
+                return _("answered on time")
+            case DeadlineState.MET_LATE:
+                return _("answered late")
+            case DeadlineState.CLOSED:
+                return _("no deadline")
 
 
 class _Line:
@@ -347,21 +375,24 @@ def evaluate(
     Returns:
         The deadline's state, due instant, remaining time and words.
     """
+    pauses = tuple(pauses)
     if first_response_at is not None:
-        due = due_at(opened_at, policy, pauses, calendar, first_response_at)
+        due = _due_until(opened_at, policy, pauses, calendar, first_response_at)
         margin = due - first_response_at
-        if first_response_at <= due:
-            return Deadline(DeadlineState.MET, due, margin, _("answered on time"))
-        return Deadline(DeadlineState.MET_LATE, due, margin, _("answered late"))
+        state = DeadlineState.MET if margin >= timedelta() else DeadlineState.MET_LATE
+        return Deadline(state, due, margin)
 
-    due = due_at(opened_at, policy, pauses, calendar, now)
+    if all(end is not None and end <= now for _, end in pauses):
+        # Every pause is over: the deadline no longer moves with ``now``.
+        settled = max((end for _, end in pauses if end is not None), default=opened_at)
+        due = _due_until(opened_at, policy, pauses, calendar, settled)
+    else:
+        due = due_at(opened_at, policy, pauses, calendar, now)
     remaining = due - now
     if remaining < timedelta():
-        words = _("late by {delta}", delta=_delta_words(-remaining))
-        return Deadline(DeadlineState.LATE, due, remaining, words)
+        return Deadline(DeadlineState.LATE, due, remaining)
     if any(start <= now and (end is None or now < end) for start, end in pauses):
-        words = _("paused")
-        return Deadline(DeadlineState.PAUSED, due, remaining, words)
+        return Deadline(DeadlineState.PAUSED, due, remaining)
 
     # Urgency is measured in budget left, not clock time: a PDC due Monday
     # morning is close on Friday night, however long the weekend.
@@ -369,8 +400,24 @@ def evaluate(
     budget_left = line.measure(line.position(now), line.position(due))
     soon = max(policy.budget / _DUE_SOON_SHARE, _DUE_SOON_FLOOR)
     state = DeadlineState.DUE_SOON if budget_left <= soon else DeadlineState.ON_TIME
-    words = _("due in {delta}", delta=_delta_words(remaining))
-    return Deadline(state, due, remaining, words)
+    return Deadline(state, due, remaining)
+
+
+@lru_cache(maxsize=16_384)
+def _due_until(
+    opened_at: datetime,
+    policy: Policy,
+    pauses: tuple[Pause, ...],
+    calendar: BusinessCalendar,
+    until: datetime,
+) -> datetime:
+    """``due_at`` as it stood at ``until``, for a deadline that stopped moving.
+
+    Answered, or with every pause over, a deadline is the same at every later
+    instant; the staff's queue asks for the same thousands of them on every
+    refresh, so they are remembered.
+    """
+    return due_at(opened_at, policy, pauses, calendar, until)
 
 
 def deadline_for(

@@ -563,11 +563,8 @@ class Helpdesk:
 
     def _row_deadline(self, row: dict[str, Any], now: datetime) -> Deadline:
         first = row["first_response_at"]
-        closed = _closed(
-            Status(row["status"]),
-            first,
-            datetime.fromisoformat(row["created_at"]),
-        )
+        opened_at = datetime.fromisoformat(row["created_at"])
+        closed = _closed(Status(row["status"]), first, opened_at)
         if closed is not None:
             return closed
         pauses = [
@@ -579,7 +576,7 @@ class Helpdesk:
         ]
         severity = Severity(row["severity"]) if row["severity"] else None
         return evaluate(
-            opened_at=datetime.fromisoformat(row["created_at"]),
+            opened_at=opened_at,
             policy=policy_for(Category(row["category"]), severity, row["on_site"]),
             pauses=pauses,
             first_response_at=datetime.fromisoformat(first) if first else None,
@@ -587,7 +584,9 @@ class Helpdesk:
             calendar=self.calendar,
         )
 
-    def _summary(self, row: dict[str, Any], now: datetime) -> Summary:
+    def _summary(
+        self, row: dict[str, Any], now: datetime, deadline: Deadline | None = None
+    ) -> Summary:
         return Summary(
             protocol=row["protocol"],
             created_at=datetime.fromisoformat(row["created_at"]),
@@ -603,7 +602,7 @@ class Helpdesk:
             rejection_count=row["rejection_count"],
             attachment_count=row["attachment_count"],
             out_of_hours=row.get("out_of_hours", False),
-            deadline=self._row_deadline(row, now),
+            deadline=deadline or self._row_deadline(row, now),
         )
 
     def _candidate_rows(self, actor: User, query: Query) -> list[dict[str, Any]]:
@@ -669,9 +668,10 @@ class Helpdesk:
         rows = self._filtered_rows(actor, query)
         end = query.offset + query.limit
         if query.box is Box.QUEUE:
-            summaries = [self._summary(row, now) for row in rows]
-            summaries.sort(key=_queue_order)
-            return Page(summaries[query.offset : end], len(summaries), query.offset)
+            judged = [(row, self._row_deadline(row, now)) for row in rows]
+            judged.sort(key=lambda pair: _queue_order(pair[0]["protocol"], pair[1]))
+            page = [self._summary(row, now, d) for row, d in judged[query.offset : end]]
+            return Page(page, len(judged), query.offset)
         rows.sort(key=lambda r: r["protocol"], reverse=True)
         page = [self._summary(row, now) for row in rows[query.offset : end]]
         return Page(page, len(rows), query.offset)
@@ -1418,19 +1418,21 @@ def _closed(
     if status is Status.CANCELLED or (
         status is Status.CONCLUDED and not first_response
     ):
-        return Deadline(DeadlineState.CLOSED, opened_at, timedelta(0), _("no deadline"))
+        return Deadline(DeadlineState.CLOSED, opened_at, timedelta(0))
     return None
 
 
-def _queue_order(summary: Summary) -> tuple[int, datetime, int]:
+_URGENCY = {
+    DeadlineState.LATE: 0,
+    DeadlineState.DUE_SOON: 1,
+    DeadlineState.ON_TIME: 2,
+    DeadlineState.PAUSED: 3,
+    DeadlineState.MET_LATE: 4,
+    DeadlineState.MET: 4,
+    DeadlineState.CLOSED: 5,
+}
+
+
+def _queue_order(protocol: int, deadline: Deadline) -> tuple[int, datetime, int]:
     """Late first, then by how soon the deadline runs out."""
-    urgency = {
-        DeadlineState.LATE: 0,
-        DeadlineState.DUE_SOON: 1,
-        DeadlineState.ON_TIME: 2,
-        DeadlineState.PAUSED: 3,
-        DeadlineState.MET_LATE: 4,
-        DeadlineState.MET: 4,
-        DeadlineState.CLOSED: 5,
-    }[summary.deadline.state]
-    return (urgency, summary.deadline.due_at, summary.protocol)
+    return (_URGENCY[deadline.state], deadline.due_at, protocol)

@@ -313,6 +313,27 @@ def test_a_pause_in_the_middle_shifts_the_deadline_by_its_length() -> None:
     assert deadline.state is DeadlineState.ON_TIME
 
 
+def test_a_deadline_asked_again_later_is_judged_at_the_later_instant() -> None:
+    # The due instant of a deadline whose pauses are over is remembered; the
+    # state and the words must still follow each question's own instant.
+    opened = sp(2026, 3, 10, 10)
+    ticket = interaction(
+        opened, pauses=((sp(2026, 3, 10, 11), sp(2026, 3, 10, 12, 30)),)
+    )
+
+    early = deadline_for(ticket, sp(2026, 3, 10, 13), CALENDAR)
+    soon = deadline_for(ticket, sp(2026, 3, 10, 15), CALENDAR)
+    late = deadline_for(ticket, sp(2026, 3, 10, 17, 30), CALENDAR)
+
+    assert {early.due_at, soon.due_at, late.due_at} == {sp(2026, 3, 10, 15, 30)}
+    assert [early.state, soon.state, late.state] == [
+        DeadlineState.ON_TIME,
+        DeadlineState.DUE_SOON,
+        DeadlineState.LATE,
+    ]
+    assert [early.words, late.words] == ["vence em 2 horas", "atrasada há 2 horas"]
+
+
 def test_an_open_pause_is_paused_and_moves_the_deadline_with_now() -> None:
     opened = sp(2026, 3, 10, 10)
     ticket = interaction(opened, pauses=((sp(2026, 3, 10, 11), None),))
@@ -324,8 +345,8 @@ def test_an_open_pause_is_paused_and_moves_the_deadline_with_now() -> None:
         DeadlineState.PAUSED,
         sp(2026, 3, 10, 16),
         timedelta(hours=3),
-        "pausada",
     )
+    assert at_one.words == "pausada"
     assert at_two.state is DeadlineState.PAUSED
     assert at_two.due_at == sp(2026, 3, 10, 17)
 
@@ -401,8 +422,8 @@ def test_an_answer_before_the_deadline_is_met() -> None:
         DeadlineState.MET,
         sp(2026, 3, 10, 14),
         timedelta(minutes=1),
-        "respondida no prazo",
     )
+    assert deadline.words == "respondida no prazo"
 
 
 def test_an_answer_after_the_deadline_is_met_late() -> None:
@@ -415,8 +436,8 @@ def test_an_answer_after_the_deadline_is_met_late() -> None:
         DeadlineState.MET_LATE,
         sp(2026, 3, 10, 14),
         timedelta(minutes=-30),
-        "respondida com atraso",
     )
+    assert deadline.words == "respondida com atraso"
 
 
 def test_an_answer_is_judged_with_the_pauses_before_it() -> None:
