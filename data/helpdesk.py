@@ -781,7 +781,9 @@ class Helpdesk:
             )
         )
         with self.repository.transaction():
-            protocol = self.repository.next_id("protocol", self.config.first_protocol)
+            # Taken, not only read, by put_interaction below: the number is
+            # handed out with the interaction that carries it, in one write.
+            protocol = self.repository.peek_id("protocol", self.config.first_protocol)
             interaction = Interaction(
                 protocol=protocol,
                 created_at=now,

@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from filelock import FileLock
@@ -31,6 +31,7 @@ from tinydb.storages import Storage
 from data.errors import SacError
 
 Signature = tuple[int, int, int]
+Rename = Literal["at commit", "now", "may be lost"]
 
 TEMP_SUFFIX = ".tmp"
 
@@ -197,8 +198,16 @@ class Files:
         data, _ = read_json(self.root / relative, self.cache)
         return data
 
-    def write(self, path: Path, data: Any) -> None:
-        """Atomically replace ``path`` with ``data`` as JSON."""
+    def write(self, path: Path, data: Any, *, rename: Rename = "at commit") -> None:
+        """Atomically replace ``path`` with ``data`` as JSON.
+
+        The file's bytes are always on disk before it replaces the old one.
+        ``rename`` says when the replacement itself (an entry in the folder)
+        must be on disk: "at commit" (with the rest of the transaction),
+        "now" (before the next file is written: a journal entry that the
+        later files rely on), or "may be lost" (a write that is harmless to
+        lose in a power cut, such as clearing a journal whose work is done).
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = orjson.dumps(data)
         try:
@@ -207,10 +216,10 @@ class Files:
             self.cache.clear()
             raise
         self.cache.put(path, signature, data, len(payload))
-        if self._depth:
-            self._dirty_folders.add(path.parent)
-        else:
+        if rename == "now" or (rename == "at commit" and not self._depth):
             fsync_folder(path.parent)
+        elif rename == "at commit":
+            self._dirty_folders.add(path.parent)
 
     def on_begin(self, callback: Any) -> None:
         """Run ``callback()`` at the start of every outermost transaction."""

@@ -96,27 +96,60 @@ class TinyRepository:
         return self.files.transaction()
 
     def _recover(self) -> None:
-        journal = self.files.table(_COUNTERS, "journal")
-        pending = [
-            protocol
-            for doc in journal.all()
-            for protocol in doc.get("protocols", [doc.get("protocol")])
-            if protocol is not None
-        ]
+        """Bring the files of a change a killed writer left half-done in line.
+
+        Runs at the start of every outermost transaction. The shards are
+        the truth: the journalled protocols' search text and summary rows
+        are rebuilt from them, and only files that differ are rewritten, so
+        a journal whose clearing was lost costs a few comparisons.
+        """
+        pending = self._journalled()
         if not pending:
             return
-        for protocol in pending:
-            self._reindex(protocol)
-        journal.truncate()
+        found = [
+            interaction
+            for protocol in pending
+            # None: killed before the shard was written, so nothing was
+            # acknowledged and no row was written (rows follow the shard).
+            if (interaction := self.get_interaction(protocol)) is not None
+        ]
+        self._merge(self._changes(found, with_search=True))
+        self._journal([])
 
-    def _reindex(self, protocol: int) -> None:
-        """Make the summary rows of ``protocol`` match its shard again."""
-        interaction = self.get_interaction(protocol)
-        if interaction is None:
-            # Killed before the shard was written: nothing was acknowledged
-            # and no row was written, since rows are written after the shard.
-            return
-        self._write_rows(interaction)
+    def _journalled(self) -> list[int]:
+        entries = (self.files.read(_COUNTERS) or {}).get("journal", {})
+        return [
+            protocol
+            for entry in entries.values()
+            # "protocol": one entry per change, as stores written before
+            # 0.1.0's batch changes kept them.
+            for protocol in entry.get("protocols", [entry.get("protocol")])
+            if protocol is not None
+        ]
+
+    def _journal(self, protocols: list[int]) -> None:
+        """Name the protocols a change is about to touch; ``[]`` when done.
+
+        The same write of meta.json moves the protocol counter past them, so
+        a new interaction's number is taken, and its change journalled, in
+        one durable write. The entry is on disk, folder and all, before any
+        other file of the change is replaced. Clearing it may be lost in a
+        power cut: the next writer then re-checks those protocols, finds
+        their files in line and rewrites nothing.
+        """
+        meta = self.files.read(_COUNTERS) or {}
+        counters = dict(meta.get("counters", {}).get("1", {}))
+        if protocols:
+            counters["protocol"] = max(counters.get("protocol", 1), max(protocols) + 1)
+        self.files.write(
+            self.root / _COUNTERS,
+            {
+                **meta,
+                "counters": {"1": counters},
+                "journal": {"1": {"protocols": protocols}} if protocols else {},
+            },
+            rename="now" if protocols else "may be lost",
+        )
 
     # -- counters and settings ------------------------------------------------
 
@@ -130,7 +163,11 @@ class TinyRepository:
         return value
 
     def peek_id(self, name: str, start: int = 1) -> int:
-        """The number ``next_id`` would hand out now, without taking it."""
+        """The number ``next_id`` would hand out now, without taking it.
+
+        A new interaction takes the protocol it read here, under the same
+        lock, when ``put_interaction`` keeps it.
+        """
         current = self.files.table(_COUNTERS, "counters").get(doc_id=1) or {}
         return max(current.get(name, start), start)
 
@@ -224,30 +261,32 @@ class TinyRepository:
         return Interaction.from_dict(dict(document))
 
     def put_interaction(self, interaction: Interaction) -> None:
-        """Keep ``interaction`` and its summary rows, as one journalled change."""
-        journal = self.files.table(_COUNTERS, "journal")
-        with self.transaction():
-            journal.insert({"protocol": interaction.protocol})
-            self.files.table(shard_of(interaction.protocol)).upsert(
-                Document(interaction.to_dict(), doc_id=interaction.protocol)
-            )
-            self._write_rows(interaction)
-            journal.truncate()
+        """Keep ``interaction`` and its summary rows, as one journalled change.
+
+        A new interaction's protocol is taken here: the counter moves past
+        it in the journal's write, so a number is handed out only with the
+        interaction that carries it. Each file is written once, and a file
+        the change leaves as it was (the search text of an interaction
+        already kept, the queue of a closed one) is not written at all.
+        """
+        self._apply([interaction], with_search=True)
 
     def put_interactions(self, interactions: Sequence[Interaction]) -> None:
         """Keep several changed interactions as one journalled change.
 
         Each shard and index file they touch is rewritten once, not once per
         interaction: concluding hundreds of answers after a long holiday
-        costs a few files, not hundreds of durable writes.
+        costs a few files, not hundreds of durable writes. Their subject and
+        description are not read again: a change never touches them.
         """
-        if not interactions:
-            return
+        if interactions:
+            self._apply(interactions, with_search=False)
+
+    def _apply(self, interactions: Sequence[Interaction], *, with_search: bool) -> None:
         with self.transaction():
-            journal = self.files.table(_COUNTERS, "journal")
-            journal.insert({"protocols": [i.protocol for i in interactions]})
-            self._merge(self._changes(interactions, with_search=False))
-            journal.truncate()
+            self._journal([interaction.protocol for interaction in interactions])
+            self._merge(self._changes(interactions, with_search=with_search))
+            self._journal([])
 
     def bulk_load(self, interactions: Iterable[Interaction]) -> int:
         """Keep many new interactions at once, writing each file once.
@@ -280,15 +319,9 @@ class TinyRepository:
                     f"protocol {min(loaded)} is already handed out; "
                     "bulk loads only add new interactions"
                 )
-            journal = self.files.table(_COUNTERS, "journal")
-            journal.insert({"protocols": loaded})
+            self._journal(loaded)
             self._merge(changes)
-            counters = self.files.table(_COUNTERS, "counters")
-            current = counters.get(doc_id=1) or {}
-            counters.upsert(
-                Document({**current, "protocol": max(loaded) + 1}, doc_id=1)
-            )
-            journal.truncate()
+            self._journal([])
         return len(loaded)
 
     @staticmethod
@@ -316,31 +349,25 @@ class TinyRepository:
         return changes
 
     def _merge(self, changes: dict[str, tuple[dict[str, Any], set[str]]]) -> None:
-        """Rewrite each changed file once, with its documents put and taken out."""
+        """Rewrite each changed file once, with its documents put and taken out.
+
+        A file where every document put is already there as it is, and none
+        taken out is present, is left alone.
+        """
         for relative, (documents, removed) in changes.items():
             current = self.files.read(relative) or {}
             table = current.get("_default", {})
-            if not documents and removed.isdisjoint(table):
+            gone = removed.intersection(table)
+            fresh = {
+                key: document
+                for key, document in documents.items()
+                if table.get(key) != document
+            }
+            if not fresh and not gone:
                 continue
-            merged = {k: v for k, v in table.items() if k not in removed}
-            merged.update(documents)
+            merged = {key: value for key, value in table.items() if key not in gone}
+            merged.update(fresh)
             self.files.write(self.root / relative, {**current, "_default": merged})
-
-    def _write_rows(self, interaction: Interaction) -> None:
-        # Subject and description never change, so the search text is
-        # written once, when the interaction first arrives.
-        search = self.files.table(search_of(interaction.protocol))
-        if not search.contains(doc_id=interaction.protocol):
-            search.insert(
-                Document(search_document(interaction), doc_id=interaction.protocol)
-            )
-        row = Document(summary_of(interaction), doc_id=interaction.protocol)
-        self.files.table(org_index_of(interaction.organisation_id)).upsert(row)
-        queue = self.files.table(open_index_of(interaction.organisation_id))
-        if interaction.status.is_open:
-            queue.upsert(row)
-        elif queue.contains(doc_id=interaction.protocol):
-            queue.remove(doc_ids=[interaction.protocol])
 
     def rows(
         self, *, organisation_id: int | None = None, open_only: bool = False
