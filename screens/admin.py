@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 from data.errors import SacError, ValidationError
 from data.i18n import _
 from data.models import Role, User
+from screens.typeahead import TypeAheadScreen, enter_binding
 from widgets.fields import FieldError
 from widgets.header import AppHeader
 
@@ -114,7 +115,7 @@ class SelectField(Vertical):
         return None if value is Select.NULL else value
 
 
-class FormDialog(ModalScreen[Any]):
+class FormDialog(ModalScreen[Any], TypeAheadScreen):
     """A form over the current screen; the answer is the store's result.
 
     Subclasses yield their fields from ``fields`` (``LabelledInput``,
@@ -127,6 +128,7 @@ class FormDialog(ModalScreen[Any]):
     BINDINGS = [
         Binding("escape", "cancel", _("Cancel"), id="admin.form_cancel"),
         Binding("ctrl+s", "save", _("Save"), id="admin.form_save"),
+        enter_binding("admin.form_next_field"),
     ]
 
     title_text = ""
@@ -161,13 +163,13 @@ class FormDialog(ModalScreen[Any]):
         first = self.query("Input, Select, TextArea, Checkbox").first()
         first.focus()
 
-    @on(Input.Submitted)
-    def next_or_save(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        if event.input is inputs[-1]:
-            self.action_save()
-        else:
+    def move_on_from(self, field: Input) -> None:
+        if field is not self.query(Input).last():
             self.focus_next()
+
+    def entered(self, field: Input) -> None:
+        if field is self.query(Input).last():
+            self.action_save()
 
     @on(Button.Pressed, "#form-save")
     def action_save(self) -> None:

@@ -12,20 +12,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from data.errors import SacError, ValidationError
 from data.i18n import _
+from screens.typeahead import TypeAheadScreen, enter_binding
 from widgets.fields import FieldError, LabelledInput
 from widgets.header import AppHeader
 
 
-class ChangePasswordScreen(Screen[None]):
+class ChangePasswordScreen(TypeAheadScreen):
     """Temporary password, new password twice; Enter on the last one saves."""
 
     BINDINGS = [
         Binding("ctrl+l", "sign_out", _("Log out"), id="password.sign_out"),
+        enter_binding("password.next_field"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -77,12 +78,13 @@ class ChangePasswordScreen(Screen[None]):
             text += f" · {strength.hint}"
         self.app.call_from_thread(show, text)
 
-    @on(Input.Submitted)
-    def next_or_submit(self, event: Input.Submitted) -> None:
-        if event.input.id == "repeat":
-            self.submit()
-        else:
+    def move_on_from(self, field: Input) -> None:
+        if field.id != "repeat":
             self.focus_next()
+
+    def entered(self, field: Input) -> None:
+        if field.id == "repeat":
+            self.submit()
 
     @on(Button.Pressed, "#change")
     def submit(self) -> None:

@@ -22,7 +22,7 @@ class HomeScreen(Screen[None]):
             from screens.admin import is_admin
 
             return is_admin(self.app.user)
-        return True
+        return super().check_action(action, parameters)
 
     def action_backup(self) -> None:
         from screens.backup import BackupScreen

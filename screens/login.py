@@ -6,20 +6,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from data.errors import SacError
 from data.i18n import _
+from screens.typeahead import TypeAheadScreen, enter_binding
 from widgets.fields import FieldError, LabelledInput
 from widgets.header import AppHeader
 
 
-class LoginScreen(Screen[None]):
+class LoginScreen(TypeAheadScreen):
     """E-mail and password; Enter submits. Demo accounts are listed in a demo."""
 
     BINDINGS = [
         Binding("ctrl+n", "register", _("Create account"), id="login.register"),
+        enter_binding("login.next_field"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -50,11 +51,14 @@ class LoginScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#email", Input).focus()
 
-    @on(Input.Submitted, "#email")
-    def next_field(self) -> None:
-        self.query_one("#password", Input).focus()
+    def move_on_from(self, field: Input) -> None:
+        if field.id == "email":
+            self.set_focus(self.query_one("#password", Input))
 
-    @on(Input.Submitted, "#password")
+    def entered(self, field: Input) -> None:
+        if field.id == "password":
+            self.submit()
+
     @on(Button.Pressed, "#login")
     def submit(self) -> None:
         email = self.query_one("#email", Input).value

@@ -6,23 +6,24 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from data.errors import SacError
 from data.i18n import _
 from data.models import Gender
+from screens.typeahead import TypeAheadScreen, enter_binding
 from widgets.fields import FieldError, LabelledInput
 from widgets.header import AppHeader
 
 FIELDS = ("name", "email", "gender", "password", "phone")
 
 
-class RegisterScreen(Screen[None]):
+class RegisterScreen(TypeAheadScreen):
     """Name and surname, e-mail, gender, password (with a hint), phone."""
 
     BINDINGS = [
         Binding("escape", "back", _("Back to login"), id="register.back"),
+        enter_binding("register.next_field"),
     ]
 
     def __init__(self, email: str = "") -> None:
@@ -88,12 +89,13 @@ class RegisterScreen(Screen[None]):
             text += f" · {strength.hint}"
         self.app.call_from_thread(self.query_one("#strength", Static).update, text)
 
-    @on(Input.Submitted)
-    def next_or_submit(self, event: Input.Submitted) -> None:
-        if event.input.id == "phone":
-            self.submit()
-        else:
+    def move_on_from(self, field: Input) -> None:
+        if field.id != "phone":
             self.focus_next()
+
+    def entered(self, field: Input) -> None:
+        if field.id == "phone":
+            self.submit()
 
     @on(Button.Pressed, "#create")
     def submit(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests_tui_support import type_text
+from tests_tui_support import type_ahead, type_text
 from textual.widgets import Input
 
 from data.models import Role
@@ -194,3 +194,53 @@ async def test_f1_lists_the_screens_keys_and_escape_closes_it(make_app, people) 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
+
+
+async def test_an_email_and_password_typed_ahead_land_in_their_fields(
+    make_app, people
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_ahead(pilot, people.customer.email, "enter", PASSWORD, "enter")
+
+        assert isinstance(app.screen, InteractionsScreen)
+        assert app.user.email == people.customer.email
+
+
+async def test_a_wrong_password_typed_ahead_never_shows_in_the_email_field(
+    make_app, people
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_ahead(pilot, people.customer.email, "enter", "nao-e-esta", "enter")
+
+        assert login_error(app) == "E-mail ou senha incorretos."
+        assert app.screen.query_one("#email", Input).value == people.customer.email
+
+
+async def test_a_sign_up_typed_ahead_in_one_burst_creates_the_account(
+    make_app, people, store
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await type_ahead(
+            pilot,
+            "Joana Prado",
+            "enter",
+            "joana@santos.sp.gov.br",
+            "enter",
+            "tab",
+            "Remessa-digital-2026",
+            "enter",
+            "13 3568 2835",
+            "enter",
+        )
+
+        assert isinstance(app.screen, InteractionsScreen)
+        joana = store.repository.user_by_email("joana@santos.sp.gov.br")
+        assert joana.name == "Joana Prado"
+        assert joana.phone == "(13) 3568-2835"
