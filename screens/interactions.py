@@ -13,19 +13,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Select, Static, Tab, Tabs
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Select, Static, Tab, Tabs
 
 from data.deadlines import DeadlineState
 from data.errors import SacError
 from data.i18n import _
 from data.models import Kind, Status
 from data.store import Box, Page, Query, Summary
-from screens.home import HomeScreen
+from screens.listing import PAGE_SIZE, ListingScreen
+from screens.typeahead import enter_binding
 from tui.plain import when
 from widgets.fields import QuietInput
 from widgets.header import AppHeader
 
-PAGE_SIZE = 100
 WIDE = 110
 EYE, PLAIN_EYE = "👁", ">"
 
@@ -40,13 +41,13 @@ DEADLINE_STYLE = {
 }
 
 
-class InteractionsScreen(HomeScreen):
+class InteractionsScreen(ListingScreen):
     """Boxes of interactions; Enter or v opens one, n opens a new one."""
 
     BINDINGS = [
         Binding("v", "open", _("View detail"), id="list.detail"),
         Binding("n", "new", _("New interaction"), id="list.new"),
-        Binding("slash", "search", _("Search"), id="list.search"),
+        Binding("slash", "search", _("Search"), id="list.search", priority=True),
         Binding("a", "notifications", _("Notifications"), id="list.notifications"),
         Binding("ctrl+b", "backup", _("System backup"), id="list.backup"),
         Binding("ctrl+a", "admin", _("Administration"), id="list.admin"),
@@ -59,14 +60,12 @@ class InteractionsScreen(HomeScreen):
         Binding("g", "cursor('top')", show=False, id="list.vim_top"),
         Binding("G", "cursor('bottom')", show=False, id="list.vim_bottom"),
         Binding("escape", "clear_search", show=False, id="list.clear_search"),
+        enter_binding("list.search_done", _("Search")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[Summary] = []
-        self.total = 0
         self.box = Box.SENT
-        self.text = ""
         self.marked: str | None = None
 
     # -- layout ---------------------------------------------------------------
@@ -99,7 +98,9 @@ class InteractionsScreen(HomeScreen):
                 compact=True,
             )
             yield QuietInput(
-                placeholder=_("/ search subject and description"), id="search"
+                placeholder=_("/ search subject and description"),
+                id="search",
+                classes="list-search",
             )
         yield DataTable(cursor_type="row", zebra_stripes=True, id="interactions")
         yield Static("", id="list-status", classes="busy")
@@ -175,36 +176,39 @@ class InteractionsScreen(HomeScreen):
             status.update(error.message)
             return
         self.query_one(AppHeader).show_unread(unread)
-        self.rows = [*self.rows, *page.rows] if append else page.rows
-        self.total = page.total
-        self.fill(keep, append_from=offset if append else None)
+        self.show_page(page, keep=keep, append=append)
 
     def fill(self, keep: int | None, append_from: int | None) -> None:
-        table = self.query_one(DataTable)
-        glyphs = self.app.config.glyphs
         if append_from is None:
-            table.clear()
             self.marked = None
-            new_rows = self.rows
-        else:
-            new_rows = self.rows[append_from:]
-        for row in new_rows:
-            deadline = Text(row.deadline.words, DEADLINE_STYLE[row.deadline.state])
-            flag = "⚠ " if row.out_of_hours and glyphs else ""
-            cells = ["", str(row.protocol)]
-            if self.layout_width == 2:
-                cells += [when(row.created_at), row.kind.label]
-            elif self.layout_width == 1:
-                cells.append(row.created_at.strftime("%d/%m/%Y"))
-            # Text, not a string: a subject is the customer's words, never markup.
-            cells += [Text(f"{flag}{row.subject}"), row.status.label, deadline]
-            table.add_row(*cells, key=str(row.protocol))
-        if keep is not None:
-            for index, row in enumerate(self.rows):
-                if row.protocol == keep:
-                    table.move_cursor(row=index)
-                    break
+        super().fill(keep, append_from)
+
+    def cells(self, row: Summary) -> list[str | Text]:
+        deadline = Text(row.deadline.words, DEADLINE_STYLE[row.deadline.state])
+        flag = "⚠ " if row.out_of_hours and self.app.config.glyphs else ""
+        cells: list[str | Text] = ["", str(row.protocol)]
+        if self.layout_width == 2:
+            cells += [when(row.created_at), row.kind.label]
+        elif self.layout_width == 1:
+            cells.append(row.created_at.strftime("%d/%m/%Y"))
+        # Text, not a string: a subject is the customer's words, never markup.
+        cells += [Text(f"{flag}{row.subject}"), row.status.label, deadline]
+        return cells
+
+    def show_current(self) -> None:
+        self.mark_current()
         self.show_count()
+
+    def mark_current(self) -> None:
+        """Move the eye of "Ver detalhe" to the row Enter or v would open."""
+        table = self.query_one(DataTable)
+        if self.marked is not None and self.marked in table.rows:
+            table.update_cell(self.marked, "eye", "")
+        row = self.current()
+        self.marked = None if row is None else str(row.protocol)
+        if self.marked is not None:
+            glyph = EYE if self.app.config.glyphs else PLAIN_EYE
+            table.update_cell(self.marked, "eye", glyph)
 
     def show_count(self) -> None:
         status = self.query_one("#list-status", Static)
@@ -222,12 +226,6 @@ class InteractionsScreen(HomeScreen):
             text += " · " + _('search: "{text}" (Esc clears)', text=self.text)
         status.update(text)
 
-    def current_protocol(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not self.rows or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row].protocol
-
     # -- events ---------------------------------------------------------------
 
     @on(Tabs.TabActivated)
@@ -237,43 +235,12 @@ class InteractionsScreen(HomeScreen):
             self.box = chosen
             self.load()
 
-    @on(Select.Changed)
-    def filter_changed(self) -> None:
-        self.load()
-
-    @on(Input.Submitted, "#search")
-    def search_submitted(self, event: Input.Submitted) -> None:
-        self.text = event.value.strip()
-        self.query_one(DataTable).focus()
-        self.load()
-
-    @on(DataTable.RowSelected)
-    def row_selected(self) -> None:
-        self.action_open()
-
-    @on(DataTable.RowHighlighted)
-    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        table = self.query_one(DataTable)
-        if self.marked is not None and self.marked in table.rows:
-            table.update_cell(self.marked, "eye", "")
-        self.marked = event.row_key.value
-        if self.marked is not None:
-            glyph = EYE if self.app.config.glyphs else PLAIN_EYE
-            table.update_cell(self.marked, "eye", glyph)
-        self.show_count()
-        # Reaching the last loaded row asks the store for the next page.
-        if event.cursor_row == len(self.rows) - 1 and len(self.rows) < self.total:
-            self.load(append=True)
-
     # -- actions --------------------------------------------------------------
 
-    def action_open(self) -> None:
-        protocol = self.current_protocol()
-        if protocol is None:
-            return
+    def detail(self, protocol: int) -> Screen[None]:
         from screens.detail import DetailScreen
 
-        self.app.push_screen(DetailScreen(protocol))
+        return DetailScreen(protocol)
 
     def action_new(self) -> None:
         from screens.new_interaction import NewInteractionScreen
@@ -285,36 +252,8 @@ class InteractionsScreen(HomeScreen):
 
         self.app.push_screen(NotificationsScreen())
 
-    def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
-
-    def action_clear_search(self) -> None:
-        search = self.query_one("#search", Input)
-        if self.text or search.value:
-            search.value = ""
-            self.text = ""
-            self.query_one(DataTable).focus()
-            self.load()
-
     def action_filters(self) -> None:
         self.query_one("#kind-filter", Select).focus()
 
     def action_next_box(self) -> None:
         self.query_one(Tabs).action_next_tab()
-
-    def action_refresh(self) -> None:
-        self.load(keep=self.current_protocol())
-
-    def action_cursor(self, where: str) -> None:
-        table = self.query_one(DataTable)
-        if where == "down":
-            table.action_cursor_down()
-        elif where == "up":
-            table.action_cursor_up()
-        elif where == "top":
-            table.move_cursor(row=0)
-        elif self.rows:
-            table.move_cursor(row=len(self.rows) - 1)
-
-    def action_sign_out(self) -> None:
-        self.app.sign_out()

@@ -12,26 +12,27 @@ opens one on a customer's behalf, l shows Recebidos and Enviados.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from data.errors import SacError
 from data.i18n import _
 from data.models import Category, Kind, Notification, Severity, Status, User
 from data.store import Box, Page, Query, QueueCounts, Summary
-from screens.home import HomeScreen
 from screens.interactions import DEADLINE_STYLE, InteractionsScreen
+from screens.listing import PAGE_SIZE, ListingScreen
 from screens.notifications import NotificationsScreen
 from screens.on_behalf import open_on_behalf
+from screens.typeahead import enter_binding
 from tui.plain import when
 from widgets.fields import QuietInput
 from widgets.header import AppHeader
 
-PAGE_SIZE = 100
 FLAG, PLAIN_FLAG = "⚠", "!"
 MINE, UNASSIGNED = "mine", "unassigned"
 
@@ -91,7 +92,7 @@ def counts_line(counts: QueueCounts) -> Content:
     return Content(" │ ").join(parts)
 
 
-class QueueScreen(HomeScreen):
+class QueueScreen(ListingScreen):
     """The team's queue; Enter or v opens the highlighted interaction."""
 
     BINDINGS = [
@@ -99,7 +100,7 @@ class QueueScreen(HomeScreen):
         Binding("o", "on_behalf", _("New interaction"), id="queue.on_behalf"),
         Binding("m", "owner('mine')", _("Mine"), id="queue.mine"),
         Binding("u", "owner('unassigned')", _("Unassigned"), id="queue.unassigned"),
-        Binding("slash", "search", _("Search"), id="queue.search"),
+        Binding("slash", "search", _("Search"), id="queue.search", priority=True),
         Binding("a", "notifications", _("Notifications"), id="queue.notifications"),
         Binding("l", "boxes", _("Received and sent"), id="queue.boxes"),
         Binding("ctrl+b", "backup", _("System backup"), id="queue.backup"),
@@ -115,13 +116,11 @@ class QueueScreen(HomeScreen):
         Binding("g", "cursor('top')", show=False, id="queue.vim_top"),
         Binding("G", "cursor('bottom')", show=False, id="queue.vim_bottom"),
         Binding("escape", "clear_search", show=False, id="queue.clear_search"),
+        enter_binding("queue.search_done", _("Search")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[Summary] = []
-        self.total = 0
-        self.text = ""
         self.organisations: dict[int, str] = {}
         self.people: dict[int, User] = {}
         self.wide = 0
@@ -159,7 +158,9 @@ class QueueScreen(HomeScreen):
                 [(s.label, s.value) for s in Status if s.is_open],
             )
             yield QuietInput(
-                placeholder=_("/ search subject and description"), id="queue-search"
+                placeholder=_("/ search subject and description"),
+                id="queue-search",
+                classes="list-search",
             )
         yield DataTable(cursor_type="row", zebra_stripes=True, id="queue")
         yield Static("", id="queue-row", markup=False)
@@ -270,9 +271,7 @@ class QueueScreen(HomeScreen):
             return
         self.query_one(AppHeader).show_unread(unread)
         self.query_one("#queue-counts", Static).update(counts_line(counts))
-        self.rows = [*self.rows, *page.rows] if append else page.rows
-        self.total = page.total
-        self.fill(keep, append_from=offset if append else None)
+        self.show_page(page, keep=keep, append=append)
 
     async def learn_names(self) -> None:
         """Organisations and people, to name them in the rows."""
@@ -293,22 +292,6 @@ class QueueScreen(HomeScreen):
             )
             if chosen is not Select.NULL:
                 select.value = chosen
-
-    def fill(self, keep: int | None, append_from: int | None) -> None:
-        table = self.query_one(DataTable)
-        if append_from is None:
-            table.clear()
-            new_rows = self.rows
-        else:
-            new_rows = self.rows[append_from:]
-        for row in new_rows:
-            table.add_row(*self.cells(row), key=str(row.protocol))
-        if keep is not None:
-            for index, row in enumerate(self.rows):
-                if row.protocol == keep:
-                    table.move_cursor(row=index)
-                    break
-        self.show_row()
 
     def flagged(self, row: Summary) -> bool:
         return row.out_of_hours and row.severity is Severity.CRITICAL
@@ -341,7 +324,7 @@ class QueueScreen(HomeScreen):
         person = self.people.get(row.assignee_id)
         return person.name if person else _("User {id}", id=row.assignee_id)
 
-    def show_row(self) -> None:
+    def show_current(self) -> None:
         """Under the table: what the highlighted row's columns leave out."""
         line = self.query_one("#queue-row", Static)
         row = self.current()
@@ -363,50 +346,12 @@ class QueueScreen(HomeScreen):
             subject = f"{flag} {_('opened out of business hours')} · {subject}"
         line.update(f"{subject}\n" + " · ".join(p for p in parts if p))
 
-    def cursor_row(self) -> int:
-        return self.query_one(DataTable).cursor_row
-
-    def current(self) -> Summary | None:
-        if not self.rows or not 0 <= self.cursor_row() < len(self.rows):
-            return None
-        return self.rows[self.cursor_row()]
-
-    def current_protocol(self) -> int | None:
-        row = self.current()
-        return None if row is None else row.protocol
-
-    # -- events ---------------------------------------------------------------
-
-    @on(Select.Changed)
-    def filter_changed(self) -> None:
-        self.load()
-
-    @on(Input.Submitted, "#queue-search")
-    def search_submitted(self, event: Input.Submitted) -> None:
-        self.text = event.value.strip()
-        self.query_one(DataTable).focus()
-        self.load()
-
-    @on(DataTable.RowSelected, "#queue")
-    def row_selected(self) -> None:
-        self.action_open()
-
-    @on(DataTable.RowHighlighted, "#queue")
-    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_row()
-        # Reaching the last loaded row asks the store for the next page.
-        if event.cursor_row == len(self.rows) - 1 and len(self.rows) < self.total:
-            self.load(append=True)
-
     # -- actions --------------------------------------------------------------
 
-    def action_open(self) -> None:
-        protocol = self.current_protocol()
-        if protocol is None:
-            return
+    def detail(self, protocol: int) -> Screen[None]:
         from screens.staff_detail import StaffDetailScreen
 
-        self.app.push_screen(StaffDetailScreen(protocol))
+        return StaffDetailScreen(protocol)
 
     def action_on_behalf(self) -> None:
         self.on_behalf()
@@ -421,17 +366,6 @@ class QueueScreen(HomeScreen):
         """m and u: show only mine, or only nobody's; again shows everyone's."""
         select = self.query_one("#queue-owner", Select)
         select.value = Select.NULL if select.value == owner else owner
-
-    def action_search(self) -> None:
-        self.query_one("#queue-search", Input).focus()
-
-    def action_clear_search(self) -> None:
-        search = self.query_one("#queue-search", Input)
-        if self.text or search.value:
-            search.value = ""
-            self.text = ""
-            self.query_one(DataTable).focus()
-            self.load()
 
     def action_filters(self) -> None:
         self.query_one("#queue-owner", Select).focus()
@@ -452,21 +386,7 @@ class QueueScreen(HomeScreen):
 
     def action_refresh(self) -> None:
         self.organisations = {}
-        self.load(keep=self.current_protocol())
-
-    def action_cursor(self, where: str) -> None:
-        table = self.query_one(DataTable)
-        if where == "down":
-            table.action_cursor_down()
-        elif where == "up":
-            table.action_cursor_up()
-        elif where == "top":
-            table.move_cursor(row=0)
-        elif self.rows:
-            table.move_cursor(row=len(self.rows) - 1)
-
-    def action_sign_out(self) -> None:
-        self.app.sign_out()
+        super().action_refresh()
 
 
 class StaffBoxesScreen(InteractionsScreen):
@@ -485,13 +405,10 @@ class StaffBoxesScreen(InteractionsScreen):
     def boxes(self) -> list[tuple[Box, str]]:
         return [(Box.RECEIVED, _("Received")), (Box.SENT, _("Sent"))]
 
-    def action_open(self) -> None:
-        protocol = self.current_protocol()
-        if protocol is None:
-            return
+    def detail(self, protocol: int) -> Screen[None]:
         from screens.staff_detail import StaffDetailScreen
 
-        self.app.push_screen(StaffDetailScreen(protocol))
+        return StaffDetailScreen(protocol)
 
     def action_new(self) -> None:
         self.on_behalf()
@@ -510,7 +427,7 @@ class StaffBoxesScreen(InteractionsScreen):
 
     def action_leave(self) -> None:
         """Esc clears a search first, then goes back to the queue."""
-        if self.text or self.query_one("#search", Input).value:
+        if self.text or self.query_one(".list-search", Input).value:
             self.action_clear_search()
         else:
             self.dismiss()

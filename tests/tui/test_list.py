@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from tests_tui_support import type_text
+import time
+
+from tests_tui_support import type_ahead, type_text
 from textual.widgets import DataTable, Input, Select
 
 from data.models import Category, Kind
 from data.store import Draft
+from screens.detail import DetailScreen
 from screens.interactions import InteractionsScreen
 
 
@@ -77,6 +80,42 @@ async def test_slash_searches_subject_and_description_ignoring_accents(
         await pilot.pause()
         assert len(screen.rows) == 3
         assert screen.query_one("#search", Input).value == ""
+
+
+async def test_a_search_typed_ahead_keeps_every_letter_in_the_box(
+    make_app, signed_in, people, opened
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_list(pilot, signed_in, people.customer)
+        await type_ahead(pilot, "/tramitacao", "enter")
+
+        assert screen.query_one("#search", Input).value == "tramitacao"
+        assert [row.subject for row in screen.rows] == ["Relatório por setor"]
+        assert app.focused is screen.query_one(DataTable)
+
+
+async def test_keys_typed_ahead_of_a_search_move_through_its_answer(
+    make_app, signed_in, people, opened, monkeypatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_list(pilot, signed_in, people.customer)
+        answer = app.store.list_interactions
+
+        def slow_answer(*args, **kwargs):
+            time.sleep(0.3)  # a store across a slow network
+            return answer(*args, **kwargs)
+
+        monkeypatch.setattr(app.store, "list_interactions", slow_answer)
+        await pilot.press("G")  # the cursor on the oldest of the three
+        # "de" is in all three. j Enter, typed before the answer is in, are
+        # for the answer: its second row, not the row after the old cursor.
+        await type_ahead(pilot, "/de", "enter", "j", "enter")
+
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.protocol == sorted(opened)[1]
+        assert screen.text == "de"
 
 
 async def test_the_next_page_loads_when_the_cursor_reaches_the_end(
