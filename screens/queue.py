@@ -69,15 +69,30 @@ def due_soon_words(count: int) -> str:
     return _("1 due soon") if count == 1 else _("{count} due soon", count=count)
 
 
-def counts_line(counts: QueueCounts) -> Content:
-    """Late and due-soon open interactions per severity, in one line."""
-    groups = (
-        (Severity.CRITICAL.value, Severity.CRITICAL.label),
-        (Severity.MEDIUM.value, Severity.MEDIUM.label),
-        ("", _("Others")),
-    )
+_GROUPS = (Severity.CRITICAL.value, Severity.MEDIUM.value, "")
+
+
+def group_label(key: str) -> str:
+    return Severity(key).label if key else _("Others")
+
+
+def group_words(key: str, count: int) -> str:
+    """``count`` interactions of one group, as the compact line names them."""
+    if key == Severity.CRITICAL.value:
+        return _("1 critical") if count == 1 else _("{count} critical", count=count)
+    if key == Severity.MEDIUM.value:
+        return _("1 medium") if count == 1 else _("{count} medium", count=count)
+    return _("1 other") if count == 1 else _("{count} others", count=count)
+
+
+def counts_line(counts: QueueCounts, width: int | None = None) -> Content:
+    """Late and due-soon open interactions per severity, in one line.
+
+    Grouped by severity; when that is wider than ``width`` cells, grouped by
+    state instead, which names "late" and "due soon" once each.
+    """
     parts: list[Content] = []
-    for key, label in groups:
+    for key in _GROUPS:
         late, soon = counts.late.get(key, 0), counts.due_soon.get(key, 0)
         if not late and not soon:
             continue
@@ -86,10 +101,25 @@ def counts_line(counts: QueueCounts) -> Content:
             words.append(Content.styled(late_words(late), "bold $text-error"))
         if soon:
             words.append(Content.styled(due_soon_words(soon), "$text-warning"))
-        parts.append(Content(f"{label}: ") + Content(" · ").join(words))
+        parts.append(Content(f"{group_label(key)}: ") + Content(" · ").join(words))
     if not parts:
         return Content(_("Nothing late or due soon."))
-    return Content(" │ ").join(parts)
+    by_severity = Content(" │ ").join(parts)
+    if width is None or by_severity.cell_length <= width:
+        return by_severity
+    states: list[Content] = []
+    for label, found, style in (
+        (_("Late:"), counts.late, "bold $text-error"),
+        (_("Due soon:"), counts.due_soon, "$text-warning"),
+    ):
+        groups = [
+            Content.styled(group_words(key, found[key]), style)
+            for key in _GROUPS
+            if found.get(key)
+        ]
+        if groups:
+            states.append(Content(f"{label} ") + Content(", ").join(groups))
+    return Content(" · ").join(states)
 
 
 class QueueScreen(ListingScreen):
@@ -125,6 +155,7 @@ class QueueScreen(ListingScreen):
         self.people: dict[int, User] = {}
         self.wide = 0
         self.columns_width = 0
+        self.counts: QueueCounts | None = None
 
     # -- layout ---------------------------------------------------------------
 
@@ -216,7 +247,14 @@ class QueueScreen(ListingScreen):
             return 20
         return 16 if self.size.width >= 96 else 12
 
+    def show_counts(self) -> None:
+        if self.counts is not None:
+            # The line's padding takes a cell on each side.
+            line = counts_line(self.counts, width=self.size.width - 2)
+            self.query_one("#queue-counts", Static).update(line)
+
     def on_resize(self) -> None:
+        self.show_counts()
         # The subject takes whatever width the other columns leave.
         if self.size.width != self.columns_width:
             self.wide = self.layout_for(self.size.width)
@@ -270,7 +308,8 @@ class QueueScreen(ListingScreen):
             self.query_one("#queue-row", Static).update(error.message)
             return
         self.query_one(AppHeader).show_unread(unread)
-        self.query_one("#queue-counts", Static).update(counts_line(counts))
+        self.counts = counts
+        self.show_counts()
         self.show_page(page, keep=keep, append=append)
 
     async def learn_names(self) -> None:

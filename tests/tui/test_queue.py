@@ -187,6 +187,40 @@ def test_counts_name_every_severity_with_something_late_or_due() -> None:
     )
 
 
+def test_counts_too_wide_for_the_line_are_grouped_by_state() -> None:
+    from data.store import QueueCounts
+
+    counts = QueueCounts(late={"critical": 4, "medium": 4, "": 11}, due_soon={"": 1})
+    by_severity = (
+        "Crítica: 4 atrasadas │ Média: 4 atrasadas │ "
+        "Outras: 11 atrasadas · 1 vence logo"
+    )
+    assert counts_line(counts, width=len(by_severity)).plain == by_severity
+    # 79 cells: one more than the line has at 80 columns.
+    assert counts_line(counts, width=78).plain == (
+        "Atrasadas: 4 críticas, 4 médias, 11 outras · Vencem logo: 1 outra"
+    )
+
+
+async def test_the_counts_keep_to_one_line_at_80_columns_and_regroup_when_wider(
+    make_app, signed_in, people, opened, queue, monkeypatch
+) -> None:
+    from data.store import QueueCounts
+
+    many = QueueCounts(late={"critical": 4, "medium": 4, "": 11}, due_soon={"": 1})
+    app = make_app()
+    monkeypatch.setattr(app.store, "queue_counts", lambda *args, **kwargs: many)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_queue(pilot, signed_in, people.agent)
+        counts = screen.query_one("#queue-counts", Static)
+        assert text(counts).startswith("Atrasadas: 4 críticas")
+        assert counts.size.height == 1
+
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert text(counts).startswith("Crítica: 4 atrasadas │")
+
+
 def test_organisation_names_are_shortened_recognisably() -> None:
     assert short_name("Prefeitura Municipal de Santos", 12) == "Pref. Santos"
     assert short_name("Univesp - Universidade Virtual do Estado", 12) == "Univesp"
