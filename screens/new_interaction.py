@@ -22,7 +22,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
@@ -31,6 +30,7 @@ from data.i18n import _
 from data.models import Category, Kind, Severity
 from data.store import Draft
 from data.validation import SUBJECT_MAX
+from screens.typeahead import TypeAheadScreen, enter_binding
 from widgets.attachments import AttachmentField
 from widgets.confirm import ConfirmScreen
 from widgets.fields import FieldError, QuietInput, QuietTextArea
@@ -87,12 +87,14 @@ def kind_hint(kind: Kind) -> str:
     }[kind]
 
 
-class NewInteractionScreen(Screen[None]):
+class NewInteractionScreen(TypeAheadScreen):
     """Categoria and Tipo, then Assunto, Descrição, Anexos; Ctrl+S sends."""
 
     BINDINGS = [
-        Binding("ctrl+s", "advance", _("Next"), id="new.advance"),
-        Binding("ctrl+s", "send", _("Send"), id="new.send"),
+        # Priority ones: the subject typed after Ctrl+S goes to the subject.
+        Binding("ctrl+s", "advance", _("Next"), id="new.advance", priority=True),
+        Binding("ctrl+s", "send", _("Send"), id="new.send", priority=True),
+        enter_binding("new.next_field"),
         Binding("ctrl+o", "pick", _("Choose file"), id="new.pick"),
         Binding("ctrl+t", "attach", _("Attach by path"), show=False, id="new.attach"),
         Binding("f2", "step_back", _("Change category"), show=False, id="new.category"),
@@ -285,7 +287,7 @@ class NewInteractionScreen(Screen[None]):
             return self.step == 1
         if action in ("send", "pick", "attach", "step_back"):
             return self.step == 2
-        return True
+        return super().check_action(action, parameters)
 
     @on(Button.Pressed, "#advance")
     def action_advance(self) -> None:
@@ -297,7 +299,7 @@ class NewInteractionScreen(Screen[None]):
         self.query_one("#step2").display = True
         self.show_category_fields()
         self.refresh_bindings()
-        self.query_one("#subject", Input).focus()
+        self.set_focus(self.query_one("#subject", Input))
 
     @on(Button.Pressed, "#step-back")
     def action_step_back(self) -> None:
@@ -333,7 +335,6 @@ class NewInteractionScreen(Screen[None]):
 
     # -- the wished date ------------------------------------------------------
 
-    @on(Input.Submitted, "#wished-date")
     @on(Input.Blurred, "#wished-date")
     def date_typed(self) -> None:
         """Say at once when the date is not one: the store judges the rule."""
@@ -347,9 +348,15 @@ class NewInteractionScreen(Screen[None]):
 
     # -- sending --------------------------------------------------------------
 
-    @on(Input.Submitted, "#subject")
-    def subject_submitted(self) -> None:
-        self.query_one("#description").focus()
+    def takes_enter_in(self, field: Input) -> bool:
+        # Enter in the attachment's path adds the file there.
+        return field.id != "attachment-path"
+
+    def move_on_from(self, field: Input) -> None:
+        if field.id == "subject":
+            self.set_focus(self.query_one("#description"))
+        else:
+            self.focus_next()
 
     @on(Button.Pressed, "#send")
     def action_send(self) -> None:

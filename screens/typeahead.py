@@ -15,6 +15,7 @@ from typing import Any
 
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from data.i18n import _
@@ -30,6 +31,18 @@ def enter_binding(binding_id: str, description: str = "") -> Binding:
         priority=True,
         id=binding_id,
     )
+
+
+def keeps_tab(widget: Widget) -> bool:
+    """Whether ``widget`` has a use of its own for Tab (completing, indenting)."""
+    if isinstance(widget, TextArea) and widget.tab_behavior == "indent":
+        return True
+    for cls in type(widget).__mro__:
+        for binding in cls.__dict__.get("BINDINGS", []):
+            keys = binding.key if isinstance(binding, Binding) else binding[0]
+            if "tab" in keys.split(","):
+                return True
+    return False
 
 
 class TypeAheadScreen(Screen[Any]):
@@ -51,6 +64,10 @@ class TypeAheadScreen(Screen[Any]):
         ),
     ]
 
+    def takes_enter_in(self, field: Input) -> bool:
+        """Whether Enter in ``field`` is the screen's; if not, the field's own."""
+        return True
+
     def move_on_from(self, field: Input) -> None:
         """Enter in ``field``, as it is read: by default, on to the next field."""
         self.focus_next()
@@ -61,13 +78,10 @@ class TypeAheadScreen(Screen[Any]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "field_entered":
             # On a button, a list or a table, Enter does what it always does.
-            return isinstance(self.focused, Input)
-        if action == "focus_at_once":
-            # A text area set to indent keeps its Tab.
             focused = self.focused
-            return not (
-                isinstance(focused, TextArea) and focused.tab_behavior == "indent"
-            )
+            return isinstance(focused, Input) and self.takes_enter_in(focused)
+        if action == "focus_at_once":
+            return self.focused is None or not keeps_tab(self.focused)
         return super().check_action(action, parameters)
 
     def action_focus_at_once(self, step: int) -> None:

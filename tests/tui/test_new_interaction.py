@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests_tui_support import type_text
+from tests_tui_support import type_ahead, type_text
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, OptionList, Select, TextArea
 
@@ -150,6 +150,24 @@ async def test_a_complaint_with_an_attachment_is_created_and_shown(
         assert app.screen.protocol == created.protocol
         messages = [notification.message for notification in app._notifications]
         assert f"Interação criada com o protocolo {created.protocol}" in messages
+
+
+async def test_subject_and_description_typed_ahead_land_in_their_fields(
+    app: SacApp, signed_in: Any, people: Any, store: Helpdesk
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot, signed_in, people.customer)
+        await type_ahead(pilot, "ctrl+s", "Remessa não abre", "enter", "Erro ao abrir.")
+
+        assert screen.query_one("#subject", Input).value == "Remessa não abre"
+        assert screen.query_one("#description", TextArea).text == "Erro ao abrir."
+
+        await type_ahead(pilot, "ctrl+s")
+        [created] = interactions_of(store, people.customer)
+        assert (created.subject, created.description) == (
+            "Remessa não abre",
+            "Erro ao abrir.",
+        )
 
 
 async def test_support_records_severity_and_on_site_attendance(
