@@ -50,7 +50,13 @@ class TypeAheadScreen(Screen[Any]):
 
     Add ``enter_binding(...)`` to the screen's bindings. ``move_on_from``
     moves the focus at once; ``entered`` runs once the field has taken every
-    key typed before the Enter, so it reads the whole value.
+    key typed before the Enter, so it reads the whole value. A screen's own
+    binding that moves the focus (Ctrl+S to the next step, / to a search
+    box) should be a priority one too, and use ``set_focus``, not ``focus``.
+
+    Name this class last among a screen's bases (``class Form(ModalScreen[Any],
+    TypeAheadScreen)``): Textual takes CSS and type selectors along the first
+    base only, so put first it hides ``ModalScreen``'s dimmed backdrop.
     """
 
     BINDINGS = [
